@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memlab command parser: pure C, no kernel dependency beyond this shim, so
+ * the host compiles the very same src/parse.c for unit tests and fuzzing.
+ */
+#ifndef MEMLAB_PARSE_H
+#define MEMLAB_PARSE_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/errno.h>
+#else
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <errno.h>
+typedef uint64_t u64;
+typedef uint32_t u32;
+#endif
+
+/* Longest command one write(2) may carry, newline included. */
+#define ML_CMD_MAX		256
+
+/* Defaults when the optional words are left out. */
+#define ML_BENCH_ITERS_DEFAULT	10000
+#define ML_BENCH_ITERS_MAX	1000000
+
+/* The eight strategies, in the order of the contract's table. */
+enum ml_strategy {
+	ML_KMALLOC,
+	ML_KZALLOC,
+	ML_VMALLOC,
+	ML_KVMALLOC,
+	ML_KMEM_CACHE,
+	ML_ALLOC_PAGES,
+	ML_MEMPOOL,
+	ML_PERCPU,
+	ML_NR_STRATEGIES
+};
+
+enum ml_op {
+	ML_OP_ALLOC,		/* alloc <strategy> <size> [<count>] [atomic] */
+	ML_OP_FREE_STRATEGY,	/* free <strategy> */
+	ML_OP_FREE_ALL,		/* free all */
+	ML_OP_FREE_ID,		/* free <id> */
+	ML_OP_RESET,		/* reset */
+	ML_OP_BENCH,		/* bench <strategy> <size> [<iterations>] [pair|batch] */
+};
+
+enum ml_bench_pattern {
+	ML_BENCH_PAIR,
+	ML_BENCH_BATCH,
+};
+
+struct ml_cmd {
+	enum ml_op op;
+	enum ml_strategy strategy;
+	u64 size;		/* bytes */
+	u64 count;		/* alloc: count; bench: iterations */
+	u64 id;			/* free <id> */
+	bool atomic;
+	enum ml_bench_pattern pattern;
+	const char *reason;	/* static text saying why, when parsing fails */
+};
+
+/* Per-strategy request limits, set by the caller (the kernel's values). */
+struct ml_limits {
+	u64 max_size[ML_NR_STRATEGIES];
+};
+
+/* Token of a strategy ("kmalloc", ...), or NULL when out of range. */
+const char *ml_strategy_name(unsigned int s);
+
+/* Strategy for a token of exactly @len bytes, or -1. */
+int ml_strategy_lookup(const char *tok, size_t len);
+
+/* True for strategies that may sleep (refused with "atomic"). */
+bool ml_strategy_may_sleep(unsigned int s);
+
+/*
+ * Parse one command of @len bytes (not NUL-terminated; a NUL byte inside is
+ * malformed). Returns 0 and fills @cmd, or a negative errno with
+ * @cmd->reason set: -EINVAL, -E2BIG (size above @lim), -ENOSPC (size x count
+ * does not fit in 64 bits, so it cannot fit under any cap).
+ */
+int ml_parse(const char *buf, size_t len, const struct ml_limits *lim,
+	     struct ml_cmd *cmd);
+
+#endif /* MEMLAB_PARSE_H */

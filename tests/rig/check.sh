@@ -1,0 +1,117 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# make check: the whole test suite. Host tests of the parser and of the rig,
+# then, for each kernel, build memlab.ko, boot it with the in-guest tests and
+# bring the results back. The last line is "N passed, N failed".
+#
+# Environment: KERNELS="6.1 6.12 debug" (default: all), FUZZ_SECONDS (60),
+# MEMLAB_TESTS (only in-guest tests whose name contains it).
+set -u
+# shellcheck source=tests/rig/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+sh "$MEMLAB_TOP/tests/rig/deps.sh" || exit 1
+
+kernels=${KERNELS:-6.1 6.12 debug}
+out=$MEMLAB_OUT/check
+rm -rf "$out"
+mkdir -p "$out"
+summary=$out/summary.txt
+: >"$summary"
+total_start=$(now)
+
+# record NAME KTAP_FILE SECONDS: count the file's results into the summary.
+record() {
+	p=$(grep -cE '^ *ok [0-9]+' "$2" | head -n 1)
+	s=$(grep -cE '^ *ok [0-9]+.*# SKIP' "$2" | head -n 1)
+	f=$(grep -cE '^ *not ok [0-9]+' "$2" | head -n 1)
+	p=$((p - s))
+	printf '%-22s %5d passed, %d failed, %d skipped  (%ss)\n' "$1" "$p" "$f" "$s" "$3" |
+		tee -a "$summary" >&2
+	grep -E '^ *not ok' "$2" | sed "s|^|    $1: |" >&2
+	echo "$p $f $s" >>"$out/counts"
+}
+
+# stage NAME COMMAND...: run a host-side KTAP producer, record its results.
+stage() {
+	name=$1
+	shift
+	say "== $name"
+	t0=$(now)
+	"$@" >"$out/$name.ktap" 2>"$out/$name.err"
+	rc=$?
+	if [ "$rc" -ne 0 ] && ! grep -q '^ *not ok' "$out/$name.ktap"; then
+		tail -n 20 "$out/$name.err" >&2
+		echo "not ok 1 $name exited with status $rc" >>"$out/$name.ktap"
+	fi
+	record "$name" "$out/$name.ktap" $(($(now) - t0))
+}
+
+stage parser-unit sh "$MEMLAB_TOP/tests/unit/run.sh"
+stage parser-fuzz sh "$MEMLAB_TOP/tests/fuzz/run.sh" "${FUZZ_SECONDS:-60}"
+
+# guest_run NAME KDIR KIMAGE APPEND: the in-guest suite on one kernel.
+guest_run() {
+	name=$1
+	say "== kernel $name: build, boot, test"
+	t0=$(now)
+	dir=$out/$name
+	mkdir -p "$dir"
+	if ! ko=$(sh "$MEMLAB_TOP/tests/rig/build-module.sh" "$2" "$MEMLAB_OUT/build/$name" 2>"$dir/build.err"); then
+		cat "$dir/build.err" >&2
+		echo "not ok 1 build memlab.ko for $name" >"$dir/results.ktap"
+		record "kernel-$name" "$dir/results.ktap" $(($(now) - t0))
+		return
+	fi
+	sh "$MEMLAB_TOP/tests/rig/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$ko"
+	sh "$MEMLAB_TOP/tests/rig/vm.sh" -k "$3" -i "$dir/initramfs.cpio.gz" -o "$dir" \
+		-t "${VM_TIMEOUT:-1500}" -a "$4" -f "${MEMLAB_TESTS:-}"
+	record "kernel-$name" "$dir/results.ktap" $(($(now) - t0))
+	if [ "$name" = 6.1 ] && [ -z "${MEMLAB_TESTS:-}" ]; then
+		stage rig-selftest sh "$MEMLAB_TOP/tests/host/t-rig.sh" "$3" "$ko" "$out/rig"
+	fi
+}
+
+for k in $kernels; do
+	case "$k" in
+	debug)
+		if ! kdir=$(sh "$MEMLAB_TOP/tests/rig/debug-kernel.sh"); then
+			echo "not ok 1 build the debug kernel" >"$out/debug-build.ktap"
+			record "kernel-debug" "$out/debug-build.ktap" 0
+			continue
+		fi
+		guest_run debug "$kdir" "$kdir/arch/x86/boot/bzImage" \
+			"slub_debug=FZPU init_on_free=1 kmemleak=on"
+		;;
+	*)
+		kver=$(kver_of_name "$k")
+		if [ -z "$kver" ]; then
+			echo "not ok 1 kernel $k is not known" >"$out/unknown-$k.ktap"
+			record "kernel-$k" "$out/unknown-$k.ktap" 0
+			continue
+		fi
+		case "$k" in
+		6.1) dbg=slub_debug=FZPU ;;
+		*) dbg=slab_debug=FZPU ;;
+		esac
+		guest_run "$k" "/usr/src/linux-headers-$kver" \
+			"$(kernel_dir "$kver")/boot/vmlinuz-$kver" "$dbg init_on_free=1"
+		;;
+	esac
+done
+
+passed=0
+failed=0
+skipped=0
+while read -r p f s; do
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+done <"$out/counts"
+say "make check took $(($(now) - total_start))s; results in $out"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]

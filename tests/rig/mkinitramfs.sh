@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Make the test VM's initramfs: busybox, memlab.ko, the scripts and the
+# in-guest tests.
+#
+# usage: mkinitramfs.sh OUT.cpio.gz MEMLAB.KO [EXTRA_TEST.sh ...]
+set -eu
+# shellcheck source=tests/rig/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+out=$1
+ko=$2
+shift 2
+bb=/bin/busybox
+if [ ! -x "$bb" ] || ! "$bb" --list | grep -qx setpriv; then
+	die "busybox-static is needed (apt-get install busybox-static)"
+fi
+file "$bb" 2>/dev/null | grep -q dynamically && die "$bb is not static: apt-get install busybox-static"
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/memlab-initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/bin" "$root/etc" "$root/memlab/scripts" "$root/memlab/tests"
+cp "$bb" "$root/bin/busybox"
+cp "$MEMLAB_TOP/tests/guest/init" "$root/init"
+chmod 755 "$root/init"
+cp "$ko" "$root/memlab/memlab.ko"
+for f in "$MEMLAB_TOP"/scripts/memlab-*; do
+	[ -f "$f" ] && cp "$f" "$root/memlab/scripts/"
+done
+cp "$MEMLAB_TOP"/tests/guest/*.sh "$root/memlab/tests/"
+for f in "$@"; do
+	cp "$f" "$root/memlab/tests/"
+done
+chmod 755 "$root"/memlab/scripts/* "$root"/memlab/tests/* 2>/dev/null || true
+cat >"$root/etc/passwd" <<PASSWD
+root:x:0:0:root:/root:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/sh
+PASSWD
+cat >"$root/etc/group" <<GROUP
+root:x:0:
+nogroup:x:65534:
+GROUP
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"
