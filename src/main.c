@@ -1,33 +1,167 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memlab: see how the kernel allocates memory.
+ *
+ * Module load and unload, and the module parameters. Loading creates
+ * /proc/memlab and /sys/kernel/debug/memlab and, with demo=1, runs the
+ * demonstration; unloading frees everything memlab still holds.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/proc_fs.h>
 #include <linux/debugfs.h>
+#include <linux/mm.h>
 
-#define MEMLAB_VERSION "0.1.0"
+#include "compat.h"
+#include "memlab.h"
+
+#define ML_MAX_BYTES_MIN	(1UL << 20)
+
+static bool demo = true;
+module_param(demo, bool, 0444);
+MODULE_PARM_DESC(demo, "Run the demonstration of every strategy at load, keep it live until unload (default 1)");
+
+unsigned long ml_max_bytes = 64UL << 20;
+unsigned int ml_mempool_min = 4;
+unsigned int ml_demo_order = 3;
 
 static struct proc_dir_entry *ml_proc_dir;
 static struct dentry *ml_debug_dir;
 
+/* max_bytes: bytes with an optional K, M or G suffix, 1 MiB .. half of RAM. */
+static int ml_param_set_max_bytes(const char *val, const struct kernel_param *kp)
+{
+	unsigned long half = (totalram_pages() << PAGE_SHIFT) / 2;
+	unsigned long long bytes;
+	char *end;
+
+	bytes = memparse(val, &end);
+	if (end == val || (*end && *end != '\n')) {
+		pr_err("invalid parameter max_bytes=%s: not a number of bytes (K, M, G allowed)\n",
+		       val);
+		return -EINVAL;
+	}
+	if (bytes < ML_MAX_BYTES_MIN || bytes > half) {
+		pr_err("invalid parameter max_bytes=%s: must be between %lu and %lu (half of RAM)\n",
+		       val, ML_MAX_BYTES_MIN, half);
+		return -EINVAL;
+	}
+	*(unsigned long *)kp->arg = bytes;
+	return 0;
+}
+
+static const struct kernel_param_ops ml_max_bytes_ops = {
+	.set = ml_param_set_max_bytes,
+	.get = param_get_ulong,
+};
+
+module_param_cb(max_bytes, &ml_max_bytes_ops, &ml_max_bytes, 0444);
+MODULE_PARM_DESC(max_bytes, "Cap on the bytes_alloc of everything memlab holds live: 1M .. half of RAM (default 64M)");
+
+
+/* An unsigned int parameter within [min, max], refused with one line. */
+static int ml_param_set_uint_range(const char *val, const struct kernel_param *kp,
+				   unsigned int min, unsigned int max)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v < min || v > max) {
+		pr_err("invalid parameter %s=%s: must be an integer from %u to %u\n",
+		       kp->name, val, min, max);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
+
+static int ml_param_set_mempool_min(const char *val, const struct kernel_param *kp)
+{
+	return ml_param_set_uint_range(val, kp, 1, 1024);
+}
+
+static int ml_param_set_demo_order(const char *val, const struct kernel_param *kp)
+{
+	return ml_param_set_uint_range(val, kp, 0, ML_MAX_PAGE_ORDER);
+}
+
+static const struct kernel_param_ops ml_mempool_min_ops = {
+	.set = ml_param_set_mempool_min,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops ml_demo_order_ops = {
+	.set = ml_param_set_demo_order,
+	.get = param_get_uint,
+};
+
+module_param_cb(mempool_min, &ml_mempool_min_ops, &ml_mempool_min, 0444);
+MODULE_PARM_DESC(mempool_min, "Elements each memlab mempool keeps in reserve: 1 .. 1024 (default 4)");
+module_param_cb(demo_order, &ml_demo_order_ops, &ml_demo_order, 0444);
+MODULE_PARM_DESC(demo_order, "Page order of the demonstration's alloc_pages: 0 .. the largest order (default 3)");
+
+static int ml_debugfs_init(void)
+{
+	ml_debug_dir = debugfs_create_dir("memlab", NULL);
+	if (IS_ERR(ml_debug_dir))
+		return PTR_ERR(ml_debug_dir);
+	ml_control_debugfs_init(ml_debug_dir);
+	ml_allocations_debugfs_init(ml_debug_dir);
+	ml_bench_debugfs_init(ml_debug_dir);
+	ml_latency_debugfs_init(ml_debug_dir);
+	return 0;
+}
+
 static int __init memlab_init(void)
 {
+	int err;
+
+	ml_stats_init(ml_max_bytes);
+	err = ml_track_init();
+	if (err)
+		return err;
+
 	ml_proc_dir = proc_mkdir("memlab", NULL);
-	if (!ml_proc_dir)
-		return -ENOMEM;
-	ml_debug_dir = debugfs_create_dir("memlab", NULL);
-	pr_info("loaded, version %s\n", MEMLAB_VERSION);
+	if (!ml_proc_dir) {
+		err = -ENOMEM;
+		goto err_track_exit;
+	}
+	err = ml_stats_proc_init(ml_proc_dir);
+	if (err)
+		goto err_remove_proc;
+
+	pr_info("loaded: version %s, max_bytes %lu, demo %d\n", MEMLAB_VERSION,
+		ml_max_bytes, demo);
+	if (demo)
+		ml_demo_run();
+
+	err = ml_debugfs_init();
+	if (err)
+		goto err_reclaim;
 	return 0;
+
+err_reclaim:
+	ml_free_strategy(-1);
+	ml_pools_destroy();
+err_remove_proc:
+	proc_remove(ml_proc_dir);
+err_track_exit:
+	ml_track_exit();
+	return err;
 }
 
 static void __exit memlab_exit(void)
 {
+	u64 count, bytes;
+
 	debugfs_remove_recursive(ml_debug_dir);
+	ml_bench_stop();
 	proc_remove(ml_proc_dir);
-	pr_info("unloaded: reclaimed 0 allocations, 0 bytes\n");
+	ml_reclaim_all(&count, &bytes);
+	ml_pools_destroy();
+	ml_track_exit();
+	pr_info("unloaded: reclaimed %llu allocations, %llu bytes\n", count, bytes);
 }
 
 module_init(memlab_init);

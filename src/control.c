@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs "control": one command per write(2). A successful write returns
+ * its full length; a failed one returns the errno, changes nothing and logs
+ * one rate-limited line "memlab: control: <reason>". Reading it prints the
+ * command summary.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+#include <linux/ratelimit.h>
+
+#include "memlab.h"
+
+static const char ml_control_help[] =
+	"# memlab control: one command per write\n"
+	"alloc <strategy> <size> [<count>] [atomic]\n"
+	"free <strategy>\n"
+	"free all\n"
+	"free <id>\n"
+	"reset\n"
+	"bench <strategy> <size> [<iterations>] [pair|batch]\n"
+	"# strategies: kmalloc kzalloc vmalloc kvmalloc kmem_cache alloc_pages mempool percpu\n"
+	"# sizes: decimal bytes with an optional K, M or G suffix (powers of 1024)\n";
+
+static void ml_control_refuse(int err, const char *reason)
+{
+	pr_info_ratelimited("control: %s (%s)\n", reason,
+			    err == -EINVAL ? "EINVAL" : err == -E2BIG ? "E2BIG" :
+			    err == -ENOSPC ? "ENOSPC" : err == -ENOMEM ? "ENOMEM" :
+			    err == -ENOENT ? "ENOENT" : err == -EBUSY ? "EBUSY" :
+			    err == -EINTR ? "EINTR" : "error");
+}
+
+static const char *ml_control_reason(int err)
+{
+	switch (err) {
+	case -ENOSPC:
+		return "would take used_bytes over cap_bytes";
+	case -ENOMEM:
+		return "the kernel's allocator said no";
+	case -ENOENT:
+		return "no live allocation has that id";
+	case -EBUSY:
+		return "reset refused while allocations are live";
+	case -EINTR:
+		return "interrupted";
+	default:
+		return "failed";
+	}
+}
+
+/* Parse and run one command; returns 0 or a negative errno, logged. */
+int ml_control_exec(const char *buf, size_t len)
+{
+	struct ml_limits lim;
+	struct ml_cmd cmd;
+	int err;
+
+	ml_limits(&lim);
+	err = ml_parse(buf, len, &lim, &cmd);
+	if (err) {
+		ml_control_refuse(err, cmd.reason);
+		return err;
+	}
+
+	switch (cmd.op) {
+	case ML_OP_ALLOC:
+		err = ml_alloc(cmd.strategy, cmd.size, cmd.count,
+			       cmd.atomic ? ML_CTX_ATOMIC : ML_CTX_PROCESS, NULL);
+		break;
+	case ML_OP_FREE_STRATEGY:
+		ml_free_strategy(cmd.strategy);
+		break;
+	case ML_OP_FREE_ALL:
+		ml_free_strategy(-1);
+		break;
+	case ML_OP_FREE_ID:
+		err = ml_free_id(cmd.id);
+		break;
+	case ML_OP_RESET:
+		err = ml_stats_reset();
+		if (!err)
+			ml_latency_reset();
+		break;
+	case ML_OP_BENCH:
+		err = ml_bench_run(&cmd);
+		break;
+	}
+	if (err)
+		ml_control_refuse(err, ml_control_reason(err));
+	return err;
+}
+
+static ssize_t ml_control_write(struct file *file, const char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	char buf[ML_CMD_MAX];
+	int err;
+
+	if (len > ML_CMD_MAX) {
+		ml_control_refuse(-EINVAL, "command too long");
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	err = ml_control_exec(buf, len);
+	return err ? err : len;
+}
+
+static int ml_control_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, ml_control_help);
+	return 0;
+}
+
+static int ml_control_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, ml_control_show, NULL);
+}
+
+static const struct file_operations ml_control_fops = {
+	.owner = THIS_MODULE,
+	.open = ml_control_open,
+	.read = seq_read,
+	.write = ml_control_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+int ml_control_debugfs_init(struct dentry *dir)
+{
+	debugfs_create_file("control", 0600, dir, NULL, &ml_control_fops);
+	return 0;
+}

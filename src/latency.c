@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A histogram of the latency of every allocation memlab made, per strategy:
+ * power-of-two nanosecond buckets counted per CPU, so recording is one
+ * increment on the allocation path. debugfs "latency" prints it.
+ */
+#include <linux/percpu.h>
+#include <linux/log2.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/cpumask.h>
+
+#include "memlab.h"
+
+/* Bucket b counts latencies in [2^b, 2^(b+1)) ns; bucket 0 also holds 0. */
+#define ML_LAT_BUCKETS	40
+
+struct ml_latency {
+	u64 count[ML_NR_STRATEGIES][ML_LAT_BUCKETS];
+};
+
+static DEFINE_PER_CPU(struct ml_latency, ml_latency);
+
+void ml_latency_record(enum ml_strategy s, u64 ns)
+{
+	unsigned int b = ns ? ilog2(ns) : 0;
+
+	this_cpu_inc(ml_latency.count[s][min(b, ML_LAT_BUCKETS - 1)]);
+}
+
+void ml_latency_reset(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&ml_latency, cpu), 0, sizeof(struct ml_latency));
+}
+
+static u64 ml_latency_sum(int s, int b)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(&ml_latency, cpu)->count[s][b];
+	return sum;
+}
+
+static int ml_latency_show(struct seq_file *m, void *v)
+{
+	u64 n;
+	int s, b;
+
+	seq_puts(m, "# latency of every allocation memlab made, per strategy\n");
+	seq_puts(m, "# strategy lo_ns hi_ns count   (lo_ns <= latency < hi_ns)\n");
+	for (s = 0; s < ML_NR_STRATEGIES; s++) {
+		for (b = 0; b < ML_LAT_BUCKETS; b++) {
+			n = ml_latency_sum(s, b);
+			if (n)
+				seq_printf(m, "%s %llu %llu %llu\n", ml_strategy_name(s),
+					   b ? 1ULL << b : 0, 1ULL << (b + 1), n);
+		}
+	}
+	return 0;
+}
+
+DEFINE_SHOW_ATTRIBUTE(ml_latency);
+
+int ml_latency_debugfs_init(struct dentry *dir)
+{
+	debugfs_create_file("latency", 0400, dir, NULL, &ml_latency_fops);
+	return 0;
+}

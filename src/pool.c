@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-size pools: memlab's kmem_cache "memlab-<size>" and its mempool for one
+ * element size. A pool is created by the first allocation of its size and
+ * destroyed with the last one, so nothing of it outlives what it serves.
+ * Every live allocation holds a reference, and so does a command under way.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/mempool.h>
+#include <linux/mutex.h>
+
+#include "compat.h"
+#include "memlab.h"
+
+static LIST_HEAD(ml_pools);
+static DEFINE_MUTEX(ml_pools_lock);
+
+u64 ml_pool_elem_size(u64 size, const struct ml_pool *pool)
+{
+	return pool->elem_size;
+}
+
+static int ml_pool_create_cache(struct ml_pool *pool)
+{
+	snprintf(pool->name, sizeof(pool->name), "memlab-%zu", pool->size);
+	pool->cache = kmem_cache_create(pool->name, pool->size, 0, ML_SLAB_NO_MERGE,
+					ML_SLAB_NO_MERGE_CTOR);
+	if (!pool->cache)
+		return -ENOMEM;
+	pool->elem_size = kmem_cache_size(pool->cache);
+	return 0;
+}
+
+static int ml_pool_create_mempool(struct ml_pool *pool)
+{
+	/* Elements are kmalloc objects: an element takes its whole bucket. */
+	pool->elem_size = kmalloc_size_roundup(pool->size);
+	snprintf(pool->name, sizeof(pool->name), "mempool-%zu", pool->elem_size);
+	pool->mempool = mempool_create_kmalloc_pool(ml_mempool_min, pool->elem_size);
+	if (!pool->mempool)
+		return -ENOMEM;
+	return 0;
+}
+
+static void ml_pool_destroy(struct ml_pool *pool)
+{
+	if (pool->mempool)
+		mempool_destroy(pool->mempool);
+	kmem_cache_destroy(pool->cache);
+	kfree(pool);
+}
+
+static struct ml_pool *ml_pool_find(enum ml_strategy s, size_t size)
+{
+	struct ml_pool *pool;
+
+	list_for_each_entry(pool, &ml_pools, node) {
+		if (pool->strategy == s && pool->size == size)
+			return pool;
+	}
+	return NULL;
+}
+
+/* The pool of strategy @s for @size, with a reference; ERR_PTR on failure. */
+struct ml_pool *ml_pool_get(enum ml_strategy s, size_t size)
+{
+	struct ml_pool *pool;
+	int err;
+
+	mutex_lock(&ml_pools_lock);
+	pool = ml_pool_find(s, size);
+	if (pool) {
+		refcount_inc(&pool->ref);
+		goto out_unlock;
+	}
+
+	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	if (!pool) {
+		pool = ERR_PTR(-ENOMEM);
+		goto out_unlock;
+	}
+	pool->strategy = s;
+	pool->size = size;
+	refcount_set(&pool->ref, 1);
+	if (s == ML_MEMPOOL)
+		err = ml_pool_create_mempool(pool);
+	else
+		err = ml_pool_create_cache(pool);
+	if (err)
+		goto err_free_pool;
+	list_add(&pool->node, &ml_pools);
+	goto out_unlock;
+
+err_free_pool:
+	kfree(pool);
+	pool = ERR_PTR(err);
+out_unlock:
+	mutex_unlock(&ml_pools_lock);
+	return pool;
+}
+
+void ml_pool_put(struct ml_pool *pool)
+{
+	if (!refcount_dec_and_mutex_lock(&pool->ref, &ml_pools_lock))
+		return;
+	list_del(&pool->node);
+	mutex_unlock(&ml_pools_lock);
+	ml_pool_destroy(pool);
+}
+
+/* At unload, after every allocation is freed: nothing may be left. */
+void ml_pools_destroy(void)
+{
+	struct ml_pool *pool, *tmp;
+
+	mutex_lock(&ml_pools_lock);
+	list_for_each_entry_safe(pool, tmp, &ml_pools, node) {
+		WARN(1, "pool %s still referenced at unload\n", pool->name);
+		list_del(&pool->node);
+		ml_pool_destroy(pool);
+	}
+	mutex_unlock(&ml_pools_lock);
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmem_cache: objects of one size from memlab's own slab cache
+ * "memlab-<size>", unmerged so that it shows in /proc/slabinfo.
+ */
+#include <linux/slab.h>
+
+#include "memlab.h"
+
+static int ml_kmem_cache_alloc(struct ml_obj *obj, gfp_t gfp)
+{
+	obj->ptr = kmem_cache_alloc(obj->pool->cache, gfp);
+	if (!obj->ptr)
+		return -ENOMEM;
+	obj->bytes_alloc = obj->pool->elem_size;
+	return 0;
+}
+
+static void ml_kmem_cache_free(struct ml_obj *obj)
+{
+	kmem_cache_free(obj->pool->cache, obj->ptr);
+}
+
+const struct ml_strategy_ops ml_kmem_cache_ops = {
+	.alloc = ml_kmem_cache_alloc,
+	.free = ml_kmem_cache_free,
+	.max_bytes = ml_pool_elem_size,
+	.limit = ml_kmalloc_limit,
+	.has_pool = true,
+};

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmalloc: try kmalloc first (without retrying hard for large sizes), fall
+ * back to vmalloc. What backs the allocation decides what it takes.
+ */
+#include <linux/slab.h>
+#include <linux/mm.h>
+
+#include "memlab.h"
+
+static int ml_kvmalloc_alloc(struct ml_obj *obj, gfp_t gfp)
+{
+	obj->ptr = kvmalloc(obj->bytes_req, gfp);
+	if (!obj->ptr)
+		return -ENOMEM;
+	if (is_vmalloc_addr(obj->ptr))
+		obj->bytes_alloc = PAGE_ALIGN(obj->bytes_req);
+	else
+		obj->bytes_alloc = kmalloc_size_roundup(obj->bytes_req);
+	return 0;
+}
+
+static void ml_kvmalloc_free(struct ml_obj *obj)
+{
+	kvfree(obj->ptr);
+}
+
+/* Not known until allocated: the larger of the two backends. */
+static u64 ml_kvmalloc_bytes(u64 size, const struct ml_pool *pool)
+{
+	return max_t(u64, PAGE_ALIGN(size), kmalloc_size_roundup(size));
+}
+
+const struct ml_strategy_ops ml_kvmalloc_ops = {
+	.alloc = ml_kvmalloc_alloc,
+	.free = ml_kvmalloc_free,
+	.max_bytes = ml_kvmalloc_bytes,
+	.limit = ml_cap_limit,
+	.may_sleep = true,
+};

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mempool: elements from memlab's pool for one element size, which keeps
+ * mempool_min elements in reserve. mempool_alloc() asks the allocator first
+ * and takes from the reserve only when that fails, so it can succeed where
+ * plain kmalloc would not. memlab never lets it wait for an element to come
+ * back (no direct reclaim): an empty reserve is an error, not a hang.
+ */
+#include <linux/mempool.h>
+
+#include "memlab.h"
+
+static int ml_mempool_alloc(struct ml_obj *obj, gfp_t gfp)
+{
+	obj->ptr = mempool_alloc(obj->pool->mempool, gfp & ~__GFP_DIRECT_RECLAIM);
+	if (!obj->ptr)
+		return -ENOMEM;
+	obj->bytes_alloc = obj->pool->elem_size;
+	return 0;
+}
+
+static void ml_mempool_free(struct ml_obj *obj)
+{
+	mempool_free(obj->ptr, obj->pool->mempool);
+}
+
+const struct ml_strategy_ops ml_mempool_ops = {
+	.alloc = ml_mempool_alloc,
+	.free = ml_mempool_free,
+	.max_bytes = ml_pool_elem_size,
+	.limit = ml_kmalloc_limit,
+	.has_pool = true,
+};

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The one path every allocation memlab makes takes, at load or later: each
+ * live allocation has a record (struct ml_obj) in an xarray under its id, so
+ * the counters stay exact and unload finds and frees everything.
+ *
+ * An alloc command is all or nothing, in three phases:
+ *  1. reserve the cap, take the pool, make the records and reserve their ids
+ *     (process context, may sleep);
+ *  2. allocate, under a spinlock with GFP_ATOMIC for "atomic";
+ *  3. publish the records in the reserved slots (cannot fail).
+ * A failure in 1 or 2 undoes everything the command made.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/xarray.h>
+#include <linux/spinlock.h>
+#include <linux/sched.h>
+#include <linux/timekeeping.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/overflow.h>
+
+#include "memlab.h"
+
+/* Allocations made in one go under the atomic-context spinlock. */
+#define ML_ATOMIC_BATCH		64
+/* Records freed per pass over the xarray's lock. */
+#define ML_FREE_BATCH		32
+#define ML_RESCHED_EVERY	1024
+
+static DEFINE_XARRAY_ALLOC1(ml_objs);
+static u32 ml_next_id;
+static struct kmem_cache *ml_obj_cache;
+static DEFINE_SPINLOCK(ml_atomic_lock);
+
+static const char *const ml_context_names[] = {
+	[ML_CTX_INIT]		= "init",
+	[ML_CTX_PROCESS]	= "process",
+	[ML_CTX_ATOMIC]		= "atomic",
+};
+
+/* Give back one allocation: the memory, its counters and its pool ref. */
+static void ml_obj_release(struct ml_obj *obj)
+{
+	const struct ml_strategy_ops *ops = ml_ops(obj->strategy);
+
+	ops->free(obj);
+	ml_stats_free(obj->strategy, obj->bytes_req, obj->bytes_alloc);
+	if (obj->pool)
+		ml_pool_put(obj->pool);
+}
+
+/* Phase 2 for one record: the timed allocation itself. */
+static int ml_obj_allocate(struct ml_obj *obj, gfp_t gfp, u64 reserved)
+{
+	const struct ml_strategy_ops *ops = ml_ops(obj->strategy);
+	u64 t0, t1;
+	int err;
+
+	t0 = ktime_get_ns();
+	err = ops->alloc(obj, gfp);
+	t1 = ktime_get_ns();
+	ml_latency_record(obj->strategy, t1 - t0);
+	if (err) {
+		obj->ptr = NULL;
+		ml_stats_failure(obj->strategy);
+		return err;
+	}
+	obj->t_ns = t1;
+	ml_stats_alloc(obj->strategy, obj->bytes_req, obj->bytes_alloc, reserved);
+	if (obj->pool)
+		refcount_inc(&obj->pool->ref);
+	return 0;
+}
+
+/* Phase 2 for a chain of records; stops at the first failure. */
+static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, u64 reserved,
+			     u64 *done)
+{
+	gfp_t gfp = (ctx == ML_CTX_ATOMIC ? GFP_ATOMIC : GFP_KERNEL) | __GFP_NOWARN;
+	struct ml_obj *obj = head;
+	unsigned int n;
+	int err = 0;
+
+	while (obj && !err) {
+		if (ctx == ML_CTX_ATOMIC)
+			spin_lock(&ml_atomic_lock);
+		for (n = 0; obj && n < ML_ATOMIC_BATCH; n++, obj = obj->next) {
+			err = ml_obj_allocate(obj, gfp, reserved);
+			if (err)
+				break;
+			(*done)++;
+		}
+		if (ctx == ML_CTX_ATOMIC)
+			spin_unlock(&ml_atomic_lock);
+		cond_resched();
+	}
+	return err;
+}
+
+/* Undo phases 1 and 2 for a chain: free what was allocated, drop the records. */
+static void ml_chain_undo(struct ml_obj *head)
+{
+	struct ml_obj *obj, *next;
+	unsigned int n = 0;
+
+	for (obj = head; obj; obj = next) {
+		next = obj->next;
+		if (obj->ptr)
+			ml_obj_release(obj);
+		xa_erase(&ml_objs, obj->id);
+		kmem_cache_free(ml_obj_cache, obj);
+		if (++n % ML_RESCHED_EVERY == 0)
+			cond_resched();
+	}
+}
+
+/* Phase 1: @count records with reserved ids, chained from *@head. */
+static int ml_chain_make(enum ml_strategy s, u64 size, u64 count,
+			 enum ml_context ctx, struct ml_pool *pool,
+			 struct ml_obj **head)
+{
+	struct ml_obj *obj, **tail = head;
+	u64 i;
+	int err;
+
+	*head = NULL;
+	for (i = 0; i < count; i++) {
+		obj = kmem_cache_zalloc(ml_obj_cache, GFP_KERNEL);
+		if (!obj)
+			return -ENOMEM;
+		obj->strategy = s;
+		obj->context = ctx;
+		obj->bytes_req = size;
+		obj->pool = pool;
+		/* A NULL entry reserves the id: lookups and walks skip it. */
+		err = xa_alloc_cyclic(&ml_objs, &obj->id, NULL, xa_limit_32b,
+				      &ml_next_id, GFP_KERNEL);
+		if (err < 0) {
+			kmem_cache_free(ml_obj_cache, obj);
+			return err;
+		}
+		*tail = obj;
+		tail = &obj->next;
+		if (i % ML_RESCHED_EVERY == ML_RESCHED_EVERY - 1)
+			cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Make @count allocations of @size bytes with strategy @s, all or none.
+ * On success *@first (if not NULL) is the first record, valid until freed.
+ */
+int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
+	     struct ml_obj **first)
+{
+	const struct ml_strategy_ops *ops = ml_ops(s);
+	struct ml_pool *pool = NULL;
+	struct ml_obj *head, *obj;
+	u64 per, need, done = 0;
+	unsigned int n = 0;
+	int err;
+
+	if (ops->has_pool) {
+		pool = ml_pool_get(s, size);
+		if (IS_ERR(pool)) {
+			ml_stats_failure(s);
+			return PTR_ERR(pool);
+		}
+	}
+	per = ops->max_bytes(size, pool);
+	if (check_mul_overflow(per, count, &need)) {
+		err = -ENOSPC;
+		goto out_put_pool;
+	}
+	err = ml_stats_reserve(need);
+	if (err)
+		goto out_put_pool;
+
+	err = ml_chain_make(s, size, count, ctx, pool, &head);
+	if (err)
+		goto err_undo;
+	err = ml_chain_allocate(head, ctx, per, &done);
+	if (err)
+		goto err_undo;
+
+	/* Phase 3: the slots are reserved, storing into them cannot fail. */
+	for (obj = head; obj; obj = obj->next) {
+		xa_store(&ml_objs, obj->id, obj, GFP_KERNEL);
+		if (++n % ML_RESCHED_EVERY == 0)
+			cond_resched();
+	}
+	if (first)
+		*first = head;
+	goto out_put_pool;
+
+err_undo:
+	ml_chain_undo(head);
+	/* Each allocation made took its share of the reservation. */
+	ml_stats_unreserve(per * (count - done));
+out_put_pool:
+	if (pool)
+		ml_pool_put(pool);
+	return err;
+}
+
+/* Free one record taken out of the xarray. */
+static void ml_obj_free(struct ml_obj *obj)
+{
+	ml_obj_release(obj);
+	kmem_cache_free(ml_obj_cache, obj);
+}
+
+int ml_free_id(u64 id)
+{
+	struct ml_obj *obj;
+
+	if (id == 0 || id > U32_MAX)
+		return -ENOENT;
+	obj = xa_erase(&ml_objs, id);
+	if (!obj)
+		return -ENOENT;
+	ml_obj_free(obj);
+	return 0;
+}
+
+/*
+ * Free every live allocation of strategy @s (all of them when @s < 0) and
+ * say how many, and how many bytes_alloc, went. Records are taken out under
+ * the xarray's lock, a batch at a time, and freed outside it.
+ */
+static u64 ml_free_matching(int s, u64 *bytes)
+{
+	struct ml_obj *batch[ML_FREE_BATCH];
+	unsigned long index = 0;
+	struct ml_obj *obj;
+	unsigned int n, i;
+	u64 freed = 0;
+
+	do {
+		n = 0;
+		xa_lock(&ml_objs);
+		xa_for_each_start(&ml_objs, index, obj, index) {
+			if (s >= 0 && obj->strategy != s)
+				continue;
+			__xa_erase(&ml_objs, index);
+			batch[n++] = obj;
+			if (n == ML_FREE_BATCH)
+				break;
+		}
+		xa_unlock(&ml_objs);
+		for (i = 0; i < n; i++) {
+			if (bytes)
+				*bytes += batch[i]->bytes_alloc;
+			ml_obj_free(batch[i]);
+		}
+		freed += n;
+		cond_resched();
+	} while (n == ML_FREE_BATCH);
+	return freed;
+}
+
+u64 ml_free_strategy(int s)
+{
+	return ml_free_matching(s, NULL);
+}
+
+void ml_reclaim_all(u64 *count, u64 *bytes)
+{
+	*bytes = 0;
+	*count = ml_free_matching(-1, bytes);
+}
+
+/* debugfs "allocations": one line per live allocation, streamed. */
+static void *ml_allocations_start(struct seq_file *m, loff_t *pos)
+	__acquires(&ml_objs.xa_lock)
+{
+	unsigned long index = *pos;
+
+	xa_lock(&ml_objs);
+	if (*pos == 0)
+		return SEQ_START_TOKEN;
+	return xa_find(&ml_objs, &index, ULONG_MAX, XA_PRESENT);
+}
+
+static void *ml_allocations_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	unsigned long index = v == SEQ_START_TOKEN ? 1 : ((struct ml_obj *)v)->id + 1UL;
+
+	/* The position is the lowest id still to show: a restart resumes there. */
+	*pos = index;
+	return xa_find(&ml_objs, &index, ULONG_MAX, XA_PRESENT);
+}
+
+static void ml_allocations_stop(struct seq_file *m, void *v)
+	__releases(&ml_objs.xa_lock)
+{
+	xa_unlock(&ml_objs);
+}
+
+static int ml_allocations_show(struct seq_file *m, void *v)
+{
+	struct ml_obj *obj = v;
+	u64 age_ms;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "# id strategy bytes_req bytes_alloc context age_ms\n");
+		return 0;
+	}
+	age_ms = div_u64(ktime_get_ns() - obj->t_ns, NSEC_PER_MSEC);
+	seq_printf(m, "%u %s %llu %llu %s %llu\n", obj->id, ml_strategy_name(obj->strategy),
+		   obj->bytes_req, obj->bytes_alloc, ml_context_names[obj->context], age_ms);
+	return 0;
+}
+
+static const struct seq_operations ml_allocations_sops = {
+	.start = ml_allocations_start,
+	.next = ml_allocations_next,
+	.stop = ml_allocations_stop,
+	.show = ml_allocations_show,
+};
+
+static int ml_allocations_open(struct inode *inode, struct file *file)
+{
+	return seq_open(file, &ml_allocations_sops);
+}
+
+static const struct file_operations ml_allocations_fops = {
+	.owner = THIS_MODULE,
+	.open = ml_allocations_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release,
+};
+
+int ml_allocations_debugfs_init(struct dentry *dir)
+{
+	debugfs_create_file("allocations", 0400, dir, NULL, &ml_allocations_fops);
+	return 0;
+}
+
+int ml_track_init(void)
+{
+	ml_obj_cache = KMEM_CACHE(ml_obj, 0);
+	if (!ml_obj_cache)
+		return -ENOMEM;
+	return 0;
+}
+
+/* After ml_reclaim_all(): the xarray is empty, the records are gone. */
+void ml_track_exit(void)
+{
+	WARN_ON(!xa_empty(&ml_objs));
+	xa_destroy(&ml_objs);
+	kmem_cache_destroy(ml_obj_cache);
+}
