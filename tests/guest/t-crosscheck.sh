@@ -1,0 +1,186 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# memlab's counters equal what the kernel itself shows: the kmem tracepoints,
+# /proc/slabinfo, /proc/vmallocinfo and /proc/meminfo.
+# shellcheck source=tests/guest/ktap.sh
+. "$(dirname "$0")/ktap.sh"
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+T=/sys/kernel/tracing
+
+# trace_start EVENT [FILTER]: trace one event of this shell only.
+trace_start() {
+	echo 0 >$T/tracing_on
+	echo >$T/set_event
+	: >$T/trace
+	echo $$ >$T/set_event_pid
+	echo "${2:-0}" >"$T/events/$1/filter"
+	echo 1 >"$T/events/$1/enable"
+	echo 1 >$T/tracing_on
+}
+
+trace_stop() {
+	echo 0 >$T/tracing_on
+	echo >$T/set_event
+	echo >$T/set_event_pid
+	cat $T/trace >/tmp/trace.txt
+}
+
+# trace_sum PATTERN: "count bytes_req bytes_alloc" of the traced events whose
+# line matches PATTERN.
+trace_sum() {
+	awk -v pat="$1" '
+		/^#/ || $0 !~ pat { next }
+		{
+			n++
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^bytes_req=/) { sub(/^bytes_req=/, "", $i); req += $i }
+				else if ($i ~ /^bytes_alloc=/) { sub(/^bytes_alloc=/, "", $i); alloc += $i }
+			}
+		}
+		END { printf "%d %d %d\n", n, req, alloc }' /tmp/trace.txt
+}
+
+# slab_slots STRATEGY: what the tracepoint says memlab's live allocations of
+# STRATEGY take: a slab object takes its cache's slot (slabinfo's objsize,
+# larger than the bucket under slub_debug), a large kmalloc its pages.
+slab_slots() {
+	awk -v s="$1" '
+		FILENAME ~ /slabinfo/ {
+			name = $1
+			sub(/^kmalloc-(rnd-[0-9]+-)?/, "", name)
+			if ($1 ~ /^kmalloc-/ && !(name in slot)) slot[name] = $4
+			next
+		}
+		$2 == s {
+			b = $4
+			name = b >= 1024 ? (b / 1024) "k" : b
+			total += (b > 8192) ? b : slot[name]
+		}
+		END { print total }' /proc/slabinfo "$DBG/allocations"
+}
+
+# meminfo_var FIELD: sets MEMINFO to a /proc/meminfo value in kB, without
+# forking (a new process's stack is vmalloc'ed and would blur VmallocUsed).
+meminfo_var() {
+	while read -r key val _; do
+		if [ "$key" = "$1:" ]; then
+			MEMINFO=$val
+			return
+		fi
+	done </proc/meminfo
+}
+
+# counters STRATEGY: "allocs bytes_req bytes_alloc" from stats.
+counters() {
+	echo "$(stat_field "$1" allocs) $(stat_field "$1" bytes_req) $(stat_field "$1" bytes_alloc)"
+}
+
+ktap_print_header "memlab's counters against the kernel's own views"
+ktap_set_plan 21
+
+memlab_load demo=0 || exit 1
+[ -d $T/events/kmem ] || mount -t tracefs tracefs $T
+
+# kmalloc: small objects from a bucket, a large one from the page allocator.
+trace_start kmem/kmalloc
+printf 'alloc kmalloc 100 20\n' >"$CTL"
+printf 'alloc kmalloc 16K 3\n' >"$CTL"
+trace_stop
+got=$(trace_sum 'call_site=ml_kmalloc_alloc')
+ktap_expect_eq "kmalloc: the kmalloc tracepoint's count and bytes_req" \
+	"$(counters kmalloc | cut -d' ' -f1-2)" "$(echo "$got" | cut -d' ' -f1-2)"
+ktap_expect_eq "kmalloc: the tracepoint's bytes_alloc is the slots of memlab's buckets" \
+	"$(slab_slots kmalloc)" "$(echo "$got" | cut -d' ' -f3)"
+ktap_expect_eq "kmalloc: bytes_alloc is the buckets, 20 x 128 + 3 x 16 KiB" \
+	$((20 * 128 + 3 * 16384)) "$(stat_field kmalloc bytes_alloc)"
+
+trace_start kmem/kmalloc
+printf 'alloc kzalloc 700 10\n' >"$CTL"
+trace_stop
+got=$(trace_sum 'call_site=ml_kzalloc_alloc')
+ktap_expect_eq "kzalloc: the kmalloc tracepoint's count and bytes_req" \
+	"$(counters kzalloc | cut -d' ' -f1-2)" "$(echo "$got" | cut -d' ' -f1-2)"
+ktap_expect_eq "kzalloc: the tracepoint's bytes_alloc is the slots of memlab's buckets" \
+	"$(slab_slots kzalloc)" "$(echo "$got" | cut -d' ' -f3)"
+
+# kmem_cache: the tracepoint, and the slabinfo row of memlab-200.
+trace_start kmem/kmem_cache_alloc
+printf 'alloc kmem_cache 200 30\n' >"$CTL"
+trace_stop
+got=$(trace_sum 'call_site=ml_kmem_cache_alloc')
+ktap_expect_eq "kmem_cache: the tracepoint's count and bytes_req" \
+	"$(counters kmem_cache | cut -d' ' -f1-2)" "$(echo "$got" | cut -d' ' -f1-2)"
+row=$(grep '^memlab-200 ' /proc/slabinfo)
+ktap_expect_eq "kmem_cache: memlab-200's active_objs in /proc/slabinfo" \
+	"$(stat_field kmem_cache live)" "$(echo "$row" | awk '{ print $2 }')"
+ktap_expect_eq "kmem_cache: the tracepoint's bytes_alloc is slabinfo's objsize" \
+	"$(($(echo "$row" | awk '{ print $4 }') * 30))" "$(echo "$got" | cut -d' ' -f3)"
+ktap_print_msg "memlab-200 takes $(echo "$row" | awk '{ print $4 }') bytes a slot for 200-byte objects (kmem_cache_size is 200)"
+
+# alloc_pages: mm_page_alloc events of that order.
+trace_start kmem/mm_page_alloc "order == 4"
+printf 'alloc alloc_pages 64K 5\n' >"$CTL"
+trace_stop
+ktap_expect_eq "alloc_pages: mm_page_alloc events of order 4" \
+	"$(stat_field alloc_pages allocs)" "$(trace_sum 'order=4' | cut -d' ' -f1)"
+ktap_expect_eq "alloc_pages: bytes_alloc is 5 x 64 KiB" 327680 "$(stat_field alloc_pages bytes_alloc)"
+
+# mempool: its elements come from kmalloc, the reserve's too.
+min=$(cat /sys/module/memlab/parameters/mempool_min)
+trace_start kmem/kmalloc
+printf 'alloc mempool 300 6\n' >"$CTL"
+trace_stop
+# Elements of 300 bytes take the 512-byte bucket; the pool's own bookkeeping
+# (the pool and its array of reserved elements) is kmalloc'ed from mempool_*.
+got=$(trace_sum 'call_site=mempool_.* bytes_req=512 ')
+ktap_expect_eq "mempool: 512-byte kmalloc events are the 6 elements plus the $min in reserve" \
+	$((6 + min)) "$(echo "$got" | cut -d' ' -f1)"
+ktap_expect_eq "mempool: bytes_alloc is 6 elements of 512 bytes" 3072 "$(stat_field mempool bytes_alloc)"
+
+# vmalloc: /proc/vmallocinfo lines whose caller is memlab, and VmallocUsed.
+meminfo_var VmallocUsed
+vm0=$MEMINFO
+printf 'alloc vmalloc 1M 4\n' >"$CTL"
+meminfo_var VmallocUsed
+vm1=$MEMINFO
+info=$(grep 'ml_vmalloc_alloc+.*\[memlab\]' /proc/vmallocinfo)
+ktap_expect_eq "vmalloc: one /proc/vmallocinfo line per allocation, caller memlab" \
+	"$(stat_field vmalloc live)" "$(printf '%s\n' "$info" | grep -c .)"
+ktap_expect_eq "vmalloc: vmallocinfo's pages add up to bytes_alloc" \
+	"$(stat_field vmalloc bytes_alloc)" \
+	"$(printf '%s\n' "$info" | sed -n 's/.*pages=\([0-9]*\).*/\1/p' | awk '{ s += $1 * 4096 } END { print s }')"
+# Other processes' kernel stacks (16 kB each, vmalloc'ed) come and go too.
+vm_delta_ok() {
+	d=$((vm1 - vm0 - $(stat_field vmalloc bytes_alloc) / 1024))
+	ktap_print_msg "VmallocUsed grew by $((vm1 - vm0)) kB for $(($(stat_field vmalloc bytes_alloc) / 1024)) kB"
+	[ "$d" -le 32 ] && [ "$d" -ge -32 ]
+}
+ktap_check "vmalloc: VmallocUsed grew by bytes_alloc, within two kernel stacks" vm_delta_ok
+
+# kvmalloc: a small one is kmalloc's, a huge one vmalloc's.
+trace_start kmem/kmalloc
+printf 'alloc kvmalloc 1000 8\n' >"$CTL"
+trace_stop
+ktap_expect_eq "kvmalloc: small ones show as kmalloc events from kvmalloc" \
+	"$(counters kvmalloc | cut -d' ' -f1-2) $(slab_slots kvmalloc)" "$(trace_sum 'call_site=(ml_kvmalloc_alloc|_*kvmalloc_node)')"
+printf 'alloc kvmalloc 5M 1\n' >"$CTL"
+pages=$(grep 'ml_kvmalloc_alloc+.*\[memlab\]' /proc/vmallocinfo |
+	sed -n 's/.*pages=\([0-9]*\).*/\1/p' | sort -n | tail -n 1)
+ktap_check "kvmalloc: a 5 MiB one is a vmalloc area of memlab's (pages=${pages:-none})" \
+	[ "${pages:-0}" -ge 1280 ]
+
+# percpu: the percpu allocator's own tracepoint.
+possible=$(awk -F- '{ print ($2 == "" ? 1 : $2 + 1) }' /sys/devices/system/cpu/possible)
+trace_start percpu/percpu_alloc_percpu "size == 100"
+printf 'alloc percpu 100 7\n' >"$CTL"
+trace_stop
+ktap_expect_eq "percpu: percpu_alloc_percpu events" 7 "$(trace_sum 'percpu_alloc_percpu' | cut -d' ' -f1)"
+ktap_expect_eq "percpu: bytes_alloc is size x possible CPUs" $((7 * 100 * possible)) \
+	"$(stat_field percpu bytes_alloc)"
+
+ktap_check "the invariants hold" check_invariants
+memlab_unload
+ktap_check "nothing left after unload" nothing_left
+ktap_finished
