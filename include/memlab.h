@@ -148,10 +148,20 @@ void ml_reclaim_all(u64 *count, u64 *bytes);
 int ml_control_debugfs_init(struct dentry *dir);
 int ml_control_exec(const char *buf, size_t len);
 
-/* bench.c */
+/*
+ * bench.c: time a strategy's raw allocate/free against memlab's counted path
+ * (the strategy's ops plus the counting of track.c), see docs/bench.md.
+ * It runs in the writer's context; ml_bench_stop() stops and waits for it.
+ */
 int ml_bench_run(const struct ml_cmd *cmd);
 int ml_bench_debugfs_init(struct dentry *dir);
 void ml_bench_stop(void);
+
+/* latency.c, for the bench: a private histogram that the counted path fills */
+struct ml_latency;
+struct ml_latency __percpu *ml_latency_alloc(void);
+void ml_latency_free(struct ml_latency __percpu *lat);
+void ml_latency_record_to(struct ml_latency __percpu *lat, enum ml_strategy s, u64 ns);
 
 /* demo.c */
 void ml_demo_run(void);

@@ -1,21 +1,837 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench: placeholder until the benchmark lands (issue "Measure").
+ * bench <strategy> <size> [<iterations>] [pair|batch]: time a strategy's raw
+ * allocate and free against memlab's counted path, in the same run, and
+ * publish min, p50, p99 and max of each in debugfs "bench". docs/bench.md
+ * says what the figures mean.
+ *
+ * Two paths are timed, interleaved so that both see the same machine:
+ *  - raw: the kernel API itself (kmalloc(), kmem_cache_alloc(), ...), called
+ *    directly with the gfp memlab uses in process context;
+ *  - counted: what every allocation of memlab runs, minus the tracking record
+ *    (struct ml_obj and its xarray slot): the strategy's ops through ml_ops(),
+ *    the clock reads around the allocation, the latency histogram and the
+ *    seqlocked counters, step for step as in track.c's ml_obj_allocate() and
+ *    ml_obj_release(). It counts into private copies of the counters and of
+ *    the latency histogram, so /proc/memlab/stats is left as it was.
+ *
+ * Patterns: "pair" allocates and frees at once, each iteration (the
+ * allocator's per-CPU caches hand back the object just freed); "batch" keeps
+ * ML_BENCH_BATCH_MAX objects (fewer if there are fewer iterations) outstanding,
+ * then frees them all, which drains those caches. Each round runs the raw
+ * path and the counted path one after the other, which goes first
+ * alternating, so the bench holds at most one batch at a time.
+ *
+ * Timing: each operation is timed on its own with sched_clock() (ns) and
+ * get_cycles() (cycles), with preemption and interrupts enabled: the
+ * allocations are GFP_KERNEL and may sleep, and disabling preemption would
+ * force the atomic paths instead of timing the ones memlab takes. An
+ * interrupt or a reschedule inside an operation is therefore in its time;
+ * they are rare and land in p99 and max, not in p50, which is why overhead
+ * is computed from p50. Both clocks are per CPU, so migrate_disable() keeps
+ * each timed operation on one CPU (it may still sleep). local_clock() is not
+ * used, because where the kernel finds the TSC unstable (as under QEMU TCG)
+ * it stalls until the next tick when it runs ahead of jiffies, reading 0 ns;
+ * nor is ktime_get_ns(), which reads the clocksource, an emulated HPET under
+ * TCG. The first tenth of the iterations (at least 100, when there are that
+ * many) warm up caches and are not recorded.
+ *
+ * Histograms are log-linear: 16 buckets per power of two, so a percentile is
+ * within 1/32 of the true value (the bucket's middle is reported, clamped to
+ * the exact min and max).
+ *
+ * The cap: the bench reserves what it holds at most at once (one object for
+ * pair, a batch for batch) before it starts, and is refused with ENOSPC when
+ * that does not fit; the parser refuses sizes above the limit (E2BIG). It
+ * holds nothing afterwards: every object, its pool and the reservation are
+ * given back on every exit, including an interruption.
+ *
+ * Interruption and unload: the bench runs in the context of the write(2) to
+ * "control". Any signal interrupts it between two operations: it frees
+ * everything and the write fails with EINTR. While it runs, the open control
+ * file pins the module, so rmmod is refused ("in use"); debugfs removal in
+ * module exit would wait for the write to end anyway. ml_bench_stop(), called
+ * at unload, also asks a running bench to stop and waits for it. One bench
+ * runs at a time; another waits for it (interruptibly).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bits.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/mm.h>
+#include <linux/gfp.h>
+#include <linux/mempool.h>
+#include <linux/percpu.h>
+#include <linux/mutex.h>
+#include <linux/seqlock.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/clock.h>
+#include <linux/preempt.h>
+#include <linux/timex.h>
+#include <linux/timekeeping.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
+#include <linux/overflow.h>
 #include <linux/debugfs.h>
+#include <linux/seq_file.h>
 
 #include "memlab.h"
 
-int ml_bench_run(const struct ml_cmd *cmd)
+/* Objects a batch keeps outstanding: enough to drain the per-CPU caches. */
+#define ML_BENCH_BATCH_MAX	1024
+/* Warm-up: a tenth of the iterations, at least this many. */
+#define ML_BENCH_WARMUP_MIN	100
+/* Samples of the empty timed region, and of one ktime_get_ns(). */
+#define ML_BENCH_CLOCK_SAMPLES	1000
+/* Same alignment as the percpu strategy. */
+#define ML_BENCH_PERCPU_ALIGN	__alignof__(unsigned long long)
+
+/* Log-linear histogram: values below 16 exactly, then 16 buckets per 2^e. */
+#define ML_HIST_SUB_BITS	4
+#define ML_HIST_SUB		BIT(ML_HIST_SUB_BITS)
+#define ML_HIST_BUCKETS		((64 - ML_HIST_SUB_BITS + 1) * ML_HIST_SUB)
+
+enum ml_bench_path { ML_PATH_RAW, ML_PATH_COUNTED, ML_NR_PATHS };
+enum ml_bench_op { ML_BOP_ALLOC, ML_BOP_FREE, ML_NR_BOPS };
+enum ml_bench_unit { ML_UNIT_NS, ML_UNIT_CYCLES, ML_NR_UNITS };
+enum ml_bench_cal { ML_CAL_TIMER, ML_CAL_KTIME, ML_CAL_LATENCY, ML_CAL_STATS, ML_NR_CAL };
+
+static const char *const ml_path_names[ML_NR_PATHS] = { "raw", "counted" };
+static const char *const ml_op_names[ML_NR_BOPS] = { "alloc", "free" };
+static const char *const ml_unit_names[ML_NR_UNITS] = { "ns", "cycles" };
+static const char *const ml_cal_names[ML_NR_CAL] = {
+	"timer", "ktime_get_ns", "latency_record", "stats_alloc_free",
+};
+static const char *const ml_pattern_names[] = {
+	[ML_BENCH_PAIR]		= "pair",
+	[ML_BENCH_BATCH]	= "batch",
+};
+
+struct ml_hist {
+	u32 count[ML_HIST_BUCKETS];
+	u64 n;
+	u64 sum;
+	u64 min;
+	u64 max;
+};
+
+/* The figures of one histogram, as the bench file shows them. */
+struct ml_bench_fig {
+	u64 min;
+	u64 p50;
+	u64 p99;
+	u64 max;
+};
+
+/*
+ * The counters the counted path updates: the same layout and the same
+ * updates as stats.c's, on a copy private to one run.
+ */
+struct ml_bench_stats {
+	seqlock_t lock;
+	struct ml_counters s[ML_NR_STRATEGIES];
+	u64 total_peak;
+	u64 used;
+	u64 reserved;
+};
+
+/* One run: its parameters, its histograms and the objects it holds. */
+struct ml_bench {
+	enum ml_strategy strategy;
+	const struct ml_strategy_ops *ops;
+	struct ml_pool *pool;
+	u64 size;
+	u64 per;			/* bytes_alloc of one object, at most */
+	unsigned int order;		/* alloc_pages */
+	gfp_t gfp;
+	u64 batch;			/* objects held at once: 1 for pair */
+	u64 rounds;			/* rounds run, to alternate the order */
+	bool record;			/* false while warming up */
+	struct ml_hist hist[ML_NR_PATHS][ML_NR_BOPS][ML_NR_UNITS];
+	struct ml_hist clock_hist[ML_NR_UNITS];	/* calibration, reused */
+	struct ml_bench_stats stats;
+	struct ml_latency __percpu *latency;
+	struct ml_obj objs[];
+};
+
+enum ml_bench_state { ML_BS_NONE, ML_BS_RUNNING, ML_BS_DONE };
+
+/* What the bench file shows: the run under way, or the last completed. */
+struct ml_bench_result {
+	enum ml_bench_state state;
+	enum ml_strategy strategy;
+	enum ml_bench_pattern pattern;
+	u64 size;
+	u64 iterations;
+	u64 warmup;
+	u64 batch;
+	u64 per;
+	u64 elapsed_ns;
+	u64 cpu_mhz;
+	u64 cost[ML_NR_CAL][ML_NR_UNITS];	/* p50 of each piece alone */
+	struct ml_bench_fig fig[ML_NR_PATHS][ML_NR_BOPS][ML_NR_UNITS];
+};
+
+/* Held for a whole run: one bench at a time. */
+static DEFINE_MUTEX(ml_bench_lock);
+static bool ml_bench_stopping;
+/* Protects the two results below; never held across a run. */
+static DEFINE_MUTEX(ml_bench_res_lock);
+static struct ml_bench_result ml_bench_last;	/* last completed run */
+static struct ml_bench_result ml_bench_now;	/* the run under way */
+static bool ml_bench_running;
+
+/* Histograms */
+
+static void ml_hist_init(struct ml_hist *h)
 {
-	return -EOPNOTSUPP;
+	memset(h, 0, sizeof(*h));
+	h->min = U64_MAX;
 }
 
-int ml_bench_debugfs_init(struct dentry *dir)
+static unsigned int ml_hist_bucket(u64 v)
 {
+	unsigned int e;
+
+	if (v < ML_HIST_SUB)
+		return v;
+	e = ilog2(v);
+	return (e - ML_HIST_SUB_BITS + 1) * ML_HIST_SUB +
+	       ((v >> (e - ML_HIST_SUB_BITS)) & (ML_HIST_SUB - 1));
+}
+
+/* The middle of bucket @b. */
+static u64 ml_hist_value(unsigned int b)
+{
+	unsigned int e, sub;
+	u64 width;
+
+	if (b < ML_HIST_SUB)
+		return b;
+	e = b / ML_HIST_SUB + ML_HIST_SUB_BITS - 1;
+	sub = b % ML_HIST_SUB;
+	width = 1ULL << (e - ML_HIST_SUB_BITS);
+	return (ML_HIST_SUB + sub) * width + (width - 1) / 2;
+}
+
+static void ml_hist_add(struct ml_hist *h, u64 v)
+{
+	h->count[ml_hist_bucket(v)]++;
+	h->n++;
+	h->sum += v;
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+}
+
+/* The smallest value that at least @pct percent of the samples do not exceed. */
+static u64 ml_hist_pct(const struct ml_hist *h, unsigned int pct)
+{
+	u64 rank = div_u64(h->n * pct + 99, 100);
+	u64 seen = 0;
+	unsigned int b;
+
+	for (b = 0; b < ML_HIST_BUCKETS; b++) {
+		seen += h->count[b];
+		if (seen >= rank)
+			return clamp(ml_hist_value(b), h->min, h->max);
+	}
+	return h->max;
+}
+
+static void ml_hist_fig(const struct ml_hist *h, struct ml_bench_fig *f)
+{
+	if (!h->n) {
+		*f = (struct ml_bench_fig){ 0 };
+		return;
+	}
+	f->min = h->min;
+	f->p50 = ml_hist_pct(h, 50);
+	f->p99 = ml_hist_pct(h, 99);
+	f->max = h->max;
+}
+
+/* Timing one operation */
+
+struct ml_tick {
+	u64 ns;
+	cycles_t cycles;
+};
+
+static __always_inline void ml_tick_start(struct ml_tick *t)
+{
+	migrate_disable();
+	t->ns = sched_clock();
+	t->cycles = get_cycles();
+}
+
+/* Stop the clocks started by ml_tick_start(); record into @h (ns, cycles). */
+static __always_inline void ml_tick_stop(struct ml_tick *t, struct ml_hist *h)
+{
+	cycles_t c1 = get_cycles();
+	u64 ns1 = sched_clock();
+
+	migrate_enable();
+	if (!h)
+		return;
+	ml_hist_add(&h[ML_UNIT_NS], ns1 > t->ns ? ns1 - t->ns : 0);
+	ml_hist_add(&h[ML_UNIT_CYCLES], c1 > t->cycles ? c1 - t->cycles : 0);
+}
+
+/* The raw path: the kernel's API, nothing of memlab's. */
+
+static int ml_raw_alloc(struct ml_bench *b, struct ml_obj *obj)
+{
+	switch (b->strategy) {
+	case ML_KMALLOC:
+		obj->ptr = kmalloc(b->size, b->gfp);
+		break;
+	case ML_KZALLOC:
+		obj->ptr = kzalloc(b->size, b->gfp);
+		break;
+	case ML_VMALLOC:
+		obj->ptr = __vmalloc(b->size, b->gfp);
+		break;
+	case ML_KVMALLOC:
+		obj->ptr = kvmalloc(b->size, b->gfp);
+		break;
+	case ML_KMEM_CACHE:
+		obj->ptr = kmem_cache_alloc(b->pool->cache, b->gfp);
+		break;
+	case ML_ALLOC_PAGES:
+		obj->ptr = alloc_pages(b->gfp, b->order);
+		break;
+	case ML_MEMPOOL:
+		/* As the strategy does: never wait for an element to come back. */
+		obj->ptr = mempool_alloc(b->pool->mempool, b->gfp & ~__GFP_DIRECT_RECLAIM);
+		break;
+	case ML_PERCPU:
+		obj->ptr = (void __force *)__alloc_percpu_gfp(b->size, ML_BENCH_PERCPU_ALIGN,
+							       b->gfp);
+		break;
+	default:
+		obj->ptr = NULL;
+		break;
+	}
+	return obj->ptr ? 0 : -ENOMEM;
+}
+
+static void ml_raw_free(struct ml_bench *b, struct ml_obj *obj)
+{
+	switch (b->strategy) {
+	case ML_KMALLOC:
+	case ML_KZALLOC:
+		kfree(obj->ptr);
+		break;
+	case ML_VMALLOC:
+		vfree(obj->ptr);
+		break;
+	case ML_KVMALLOC:
+		kvfree(obj->ptr);
+		break;
+	case ML_KMEM_CACHE:
+		kmem_cache_free(b->pool->cache, obj->ptr);
+		break;
+	case ML_ALLOC_PAGES:
+		__free_pages(obj->ptr, b->order);
+		break;
+	case ML_MEMPOOL:
+		mempool_free(obj->ptr, b->pool->mempool);
+		break;
+	case ML_PERCPU:
+		free_percpu((void __percpu __force *)obj->ptr);
+		break;
+	default:
+		break;
+	}
+	obj->ptr = NULL;
+}
+
+/*
+ * The counted path. The counters' updates are stats.c's ml_stats_alloc(),
+ * ml_stats_free() and ml_stats_failure() on the private copy; they are out
+ * of line, as the real ones are for track.c. Keep all of this in step with
+ * stats.c and track.c.
+ */
+static noinline void ml_bench_stats_alloc(struct ml_bench_stats *st, enum ml_strategy s,
+					  u64 req, u64 alloc, u64 reserved)
+{
+	struct ml_counters *c = &st->s[s];
+
+	write_seqlock(&st->lock);
+	st->reserved -= reserved;
+	st->used += alloc;
+	c->allocs++;
+	c->bytes_req += req;
+	c->bytes_alloc += alloc;
+	if (c->bytes_alloc > c->peak_bytes_alloc)
+		c->peak_bytes_alloc = c->bytes_alloc;
+	if (st->used > st->total_peak)
+		st->total_peak = st->used;
+	write_sequnlock(&st->lock);
+}
+
+static noinline void ml_bench_stats_free(struct ml_bench_stats *st, enum ml_strategy s,
+					 u64 req, u64 alloc)
+{
+	struct ml_counters *c = &st->s[s];
+
+	write_seqlock(&st->lock);
+	st->used -= alloc;
+	c->frees++;
+	c->bytes_req -= req;
+	c->bytes_alloc -= alloc;
+	write_sequnlock(&st->lock);
+}
+
+static noinline void ml_bench_stats_failure(struct ml_bench_stats *st, enum ml_strategy s)
+{
+	write_seqlock(&st->lock);
+	st->s[s].failures++;
+	write_sequnlock(&st->lock);
+}
+
+/* track.c's ml_obj_allocate(), on the private counters and histogram. */
+static int ml_counted_alloc(struct ml_bench *b, struct ml_obj *obj)
+{
+	const struct ml_strategy_ops *ops = ml_ops(obj->strategy);
+	u64 t0, t1;
+	int err;
+
+	t0 = ktime_get_ns();
+	err = ops->alloc(obj, b->gfp);
+	t1 = ktime_get_ns();
+	ml_latency_record_to(b->latency, obj->strategy, t1 - t0);
+	if (err) {
+		obj->ptr = NULL;
+		ml_bench_stats_failure(&b->stats, obj->strategy);
+		return err;
+	}
+	obj->t_ns = t1;
+	ml_bench_stats_alloc(&b->stats, obj->strategy, obj->bytes_req, obj->bytes_alloc,
+			     b->per);
 	return 0;
 }
 
+/* track.c's ml_obj_release(), on the private counters. */
+static void ml_counted_free(struct ml_bench *b, struct ml_obj *obj)
+{
+	const struct ml_strategy_ops *ops = ml_ops(obj->strategy);
+
+	ops->free(obj);
+	ml_bench_stats_free(&b->stats, obj->strategy, obj->bytes_req, obj->bytes_alloc);
+	obj->ptr = NULL;
+}
+
+static struct ml_hist *ml_bench_hist(struct ml_bench *b, enum ml_bench_path p,
+				     enum ml_bench_op op)
+{
+	return b->record ? b->hist[p][op] : NULL;
+}
+
+static int ml_bench_alloc_one(struct ml_bench *b, enum ml_bench_path p, struct ml_obj *obj)
+{
+	struct ml_tick t;
+	int err;
+
+	ml_tick_start(&t);
+	if (p == ML_PATH_RAW)
+		err = ml_raw_alloc(b, obj);
+	else
+		err = ml_counted_alloc(b, obj);
+	ml_tick_stop(&t, err ? NULL : ml_bench_hist(b, p, ML_BOP_ALLOC));
+	return err;
+}
+
+static void ml_bench_free_one(struct ml_bench *b, enum ml_bench_path p, struct ml_obj *obj)
+{
+	struct ml_tick t;
+
+	ml_tick_start(&t);
+	if (p == ML_PATH_RAW)
+		ml_raw_free(b, obj);
+	else
+		ml_counted_free(b, obj);
+	ml_tick_stop(&t, ml_bench_hist(b, p, ML_BOP_FREE));
+	/* The next counted allocation takes its share of the reservation again. */
+	if (p == ML_PATH_COUNTED)
+		b->stats.reserved += b->per;
+}
+
+static bool ml_bench_interrupted(void)
+{
+	return signal_pending(current) || READ_ONCE(ml_bench_stopping);
+}
+
+/*
+ * One round of one path: allocate @n objects, then free them all. On an
+ * error or an interruption, what was allocated is freed all the same.
+ */
+static int ml_bench_round(struct ml_bench *b, enum ml_bench_path p, u64 n)
+{
+	u64 i, made;
+	int err = 0;
+
+	for (made = 0; made < n; made++) {
+		err = ml_bench_alloc_one(b, p, &b->objs[made]);
+		if (err)
+			break;
+		if (n > 1) {
+			if (ml_bench_interrupted()) {
+				made++;
+				err = -EINTR;
+				break;
+			}
+			cond_resched();
+		}
+	}
+	for (i = 0; i < made; i++) {
+		ml_bench_free_one(b, p, &b->objs[i]);
+		if (n > 1)
+			cond_resched();
+	}
+	return err;
+}
+
+/* @iters iterations, in rounds of a batch; raw and counted take turns first. */
+static int ml_bench_loop(struct ml_bench *b, u64 iters)
+{
+	enum ml_bench_path first, second;
+	u64 done = 0, n;
+	int err;
+
+	while (done < iters) {
+		n = min(iters - done, b->batch);
+		first = (b->rounds++ & 1) ? ML_PATH_COUNTED : ML_PATH_RAW;
+		second = first == ML_PATH_RAW ? ML_PATH_COUNTED : ML_PATH_RAW;
+		err = ml_bench_round(b, first, n);
+		if (!err)
+			err = ml_bench_round(b, second, n);
+		if (err)
+			return err;
+		done += n;
+		if (ml_bench_interrupted())
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * What the pieces of the counted path cost, timed alone: the empty timed
+ * region (the timer's own cost, included in every figure), one
+ * ktime_get_ns() (the counted path reads it twice), one latency record, and
+ * one counters' update for an allocation and one for its free.
+ */
+static void ml_bench_cal_piece(struct ml_bench *b, enum ml_bench_cal piece)
+{
+	struct ml_hist *h = b->clock_hist;
+	struct ml_tick t;
+	unsigned int i;
+
+	ml_hist_init(&h[ML_UNIT_NS]);
+	ml_hist_init(&h[ML_UNIT_CYCLES]);
+	for (i = 0; i < ML_BENCH_CLOCK_SAMPLES; i++) {
+		ml_tick_start(&t);
+		switch (piece) {
+		case ML_CAL_KTIME:
+			ktime_get_ns();
+			break;
+		case ML_CAL_LATENCY:
+			ml_latency_record_to(b->latency, b->strategy, i);
+			break;
+		case ML_CAL_STATS:
+			ml_bench_stats_alloc(&b->stats, b->strategy, b->size, b->per, 0);
+			ml_bench_stats_free(&b->stats, b->strategy, b->size, b->per);
+			break;
+		default:
+			break;
+		}
+		ml_tick_stop(&t, h);
+	}
+}
+
+static void ml_bench_calibrate(struct ml_bench *b, struct ml_bench_result *res)
+{
+	u64 timer, v;
+	int c, u;
+
+	for (c = 0; c < ML_NR_CAL; c++) {
+		ml_bench_cal_piece(b, c);
+		for (u = 0; u < ML_NR_UNITS; u++) {
+			/* The pieces net of the timer's own cost, the timer as is. */
+			v = ml_hist_pct(&b->clock_hist[u], 50);
+			timer = c == ML_CAL_TIMER ? 0 : res->cost[ML_CAL_TIMER][u];
+			res->cost[c][u] = v > timer ? v - timer : 0;
+		}
+	}
+}
+
+static void ml_bench_results(struct ml_bench *b, struct ml_bench_result *res)
+{
+	u64 ns = 0, cycles = 0;
+	int p, op, u;
+
+	for (p = 0; p < ML_NR_PATHS; p++) {
+		for (op = 0; op < ML_NR_BOPS; op++) {
+			for (u = 0; u < ML_NR_UNITS; u++)
+				ml_hist_fig(&b->hist[p][op][u], &res->fig[p][op][u]);
+			ns += res->fig[p][op][ML_UNIT_NS].p50;
+			cycles += res->fig[p][op][ML_UNIT_CYCLES].p50;
+		}
+	}
+	/* Cycles per microsecond, from the medians (sums would follow outliers). */
+	res->cpu_mhz = ns ? div64_u64(cycles * NSEC_PER_USEC, ns) : 0;
+}
+
+static int ml_bench_execute(struct ml_bench *b, struct ml_bench_result *res)
+{
+	u64 t0 = ktime_get_ns();
+	int p, op, u, err;
+
+	ml_bench_calibrate(b, res);
+	for (p = 0; p < ML_NR_PATHS; p++)
+		for (op = 0; op < ML_NR_BOPS; op++)
+			for (u = 0; u < ML_NR_UNITS; u++)
+				ml_hist_init(&b->hist[p][op][u]);
+
+	b->record = false;
+	err = ml_bench_loop(b, res->warmup);
+	if (err)
+		return err;
+	b->record = true;
+	err = ml_bench_loop(b, res->iterations);
+	if (err)
+		return err;
+	res->elapsed_ns = ktime_get_ns() - t0;
+	ml_bench_results(b, res);
+	return 0;
+}
+
+static struct ml_bench *ml_bench_create(const struct ml_cmd *cmd, struct ml_pool *pool,
+					u64 per, u64 batch)
+{
+	struct ml_bench *b;
+	u64 i;
+
+	b = kvzalloc(struct_size(b, objs, batch), GFP_KERNEL);
+	if (!b)
+		return NULL;
+	b->latency = ml_latency_alloc();
+	if (!b->latency) {
+		kvfree(b);
+		return NULL;
+	}
+	b->strategy = cmd->strategy;
+	b->ops = ml_ops(cmd->strategy);
+	b->pool = pool;
+	b->size = cmd->size;
+	b->per = per;
+	b->order = get_order(cmd->size);
+	b->gfp = GFP_KERNEL | __GFP_NOWARN;	/* as track.c in process context */
+	b->batch = batch;
+	seqlock_init(&b->stats.lock);
+	b->stats.reserved = per * batch;
+	for (i = 0; i < batch; i++) {
+		b->objs[i].strategy = cmd->strategy;
+		b->objs[i].context = ML_CTX_PROCESS;
+		b->objs[i].bytes_req = cmd->size;
+		b->objs[i].pool = pool;
+	}
+	return b;
+}
+
+static void ml_bench_destroy(struct ml_bench *b)
+{
+	ml_latency_free(b->latency);
+	kvfree(b);
+}
+
+static void ml_bench_publish(struct ml_bench_result *res, bool running)
+{
+	mutex_lock(&ml_bench_res_lock);
+	if (running) {
+		ml_bench_now = *res;
+		ml_bench_now.state = ML_BS_RUNNING;
+	} else if (res) {
+		ml_bench_last = *res;
+		ml_bench_last.state = ML_BS_DONE;
+	}
+	ml_bench_running = running;
+	mutex_unlock(&ml_bench_res_lock);
+}
+
+int ml_bench_run(const struct ml_cmd *cmd)
+{
+	const struct ml_strategy_ops *ops = ml_ops(cmd->strategy);
+	struct ml_bench_result *res;
+	struct ml_pool *pool = NULL;
+	struct ml_bench *b;
+	u64 per, batch, need;
+	int err;
+
+	if (mutex_lock_interruptible(&ml_bench_lock))
+		return -EINTR;
+	if (READ_ONCE(ml_bench_stopping)) {
+		err = -EINTR;
+		goto out_unlock;
+	}
+	res = kzalloc(sizeof(*res), GFP_KERNEL);
+	if (!res) {
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	res->strategy = cmd->strategy;
+	res->pattern = cmd->pattern;
+	res->size = cmd->size;
+	res->iterations = cmd->count;
+	res->warmup = max(div_u64(cmd->count, 10), min_t(u64, cmd->count, ML_BENCH_WARMUP_MIN));
+	batch = cmd->pattern == ML_BENCH_BATCH ? min_t(u64, cmd->count, ML_BENCH_BATCH_MAX) : 1;
+	res->batch = batch;
+
+	if (ops->has_pool) {
+		pool = ml_pool_get(cmd->strategy, cmd->size);
+		if (IS_ERR(pool)) {
+			ml_stats_failure(cmd->strategy);
+			err = PTR_ERR(pool);
+			goto out_free_res;
+		}
+	}
+	per = ops->max_bytes(cmd->size, pool);
+	res->per = per;
+	if (check_mul_overflow(per, batch, &need)) {
+		err = -ENOSPC;
+		goto out_put_pool;
+	}
+	err = ml_stats_reserve(need);
+	if (err)
+		goto out_put_pool;
+	b = ml_bench_create(cmd, pool, per, batch);
+	if (!b) {
+		err = -ENOMEM;
+		goto out_unreserve;
+	}
+
+	ml_bench_publish(res, true);
+	err = ml_bench_execute(b, res);
+	ml_bench_publish(err ? NULL : res, false);
+	/* The allocator said no: counted in failures, as for alloc. */
+	if (err == -ENOMEM)
+		ml_stats_failure(cmd->strategy);
+
+	ml_bench_destroy(b);
+out_unreserve:
+	ml_stats_unreserve(need);
+out_put_pool:
+	if (pool)
+		ml_pool_put(pool);
+out_free_res:
+	kfree(res);
+out_unlock:
+	mutex_unlock(&ml_bench_lock);
+	return err;
+}
+
+/* Ask a running bench to stop, and wait for it (module exit). */
 void ml_bench_stop(void)
 {
+	WRITE_ONCE(ml_bench_stopping, true);
+	mutex_lock(&ml_bench_lock);
+	mutex_unlock(&ml_bench_lock);
+}
+
+/* debugfs "bench" */
+
+/* (@counted - @raw) / (@raw - @timer), in percent with one decimal, signed. */
+static void ml_bench_show_pct(struct seq_file *m, const char *key, u64 counted, u64 raw,
+			      u64 timer)
+{
+	s64 tenths;
+	u64 a;
+
+	if (raw <= timer) {
+		seq_printf(m, "%s nan\n", key);
+		return;
+	}
+	tenths = div64_s64(((s64)counted - (s64)raw) * 1000, (s64)(raw - timer));
+	a = tenths < 0 ? -tenths : tenths;
+	seq_printf(m, "%s %s%llu.%llu\n", key, tenths < 0 ? "-" : "", a / 10, a % 10);
+}
+
+static void ml_bench_show_head(struct seq_file *m, const struct ml_bench_result *r)
+{
+	seq_printf(m, "strategy %s\n", ml_strategy_name(r->strategy));
+	seq_printf(m, "size %llu\n", r->size);
+	seq_printf(m, "pattern %s\n", ml_pattern_names[r->pattern]);
+	seq_printf(m, "iterations %llu\n", r->iterations);
+	seq_printf(m, "warmup %llu\n", r->warmup);
+	seq_printf(m, "batch %llu\n", r->batch);
+	seq_printf(m, "bytes_per_object %llu\n", r->per);
+}
+
+static void ml_bench_show_done(struct seq_file *m, const struct ml_bench_result *r)
+{
+	const struct ml_bench_fig *f, *raw_a, *raw_f, *cnt_a, *cnt_f;
+	int p, op, u, c;
+	u64 timer;
+
+	seq_printf(m, "elapsed_ms %llu\n", div_u64(r->elapsed_ns, NSEC_PER_MSEC));
+	seq_printf(m, "cpu_mhz_estimate %llu\n", r->cpu_mhz);
+	seq_puts(m, "# cost piece p50_ns p50_cycles: timed alone, net of the timer's own cost\n");
+	for (c = 0; c < ML_NR_CAL; c++)
+		seq_printf(m, "cost %s %llu %llu\n", ml_cal_names[c],
+			   r->cost[c][ML_UNIT_NS], r->cost[c][ML_UNIT_CYCLES]);
+	seq_puts(m, "# path op unit min p50 p99 max\n");
+	for (p = 0; p < ML_NR_PATHS; p++) {
+		for (op = 0; op < ML_NR_BOPS; op++) {
+			for (u = 0; u < ML_NR_UNITS; u++) {
+				f = &r->fig[p][op][u];
+				seq_printf(m, "%s %s %s %llu %llu %llu %llu\n", ml_path_names[p],
+					   ml_op_names[op], ml_unit_names[u],
+					   f->min, f->p50, f->p99, f->max);
+			}
+		}
+	}
+	raw_a = &r->fig[ML_PATH_RAW][ML_BOP_ALLOC][ML_UNIT_NS];
+	raw_f = &r->fig[ML_PATH_RAW][ML_BOP_FREE][ML_UNIT_NS];
+	cnt_a = &r->fig[ML_PATH_COUNTED][ML_BOP_ALLOC][ML_UNIT_NS];
+	cnt_f = &r->fig[ML_PATH_COUNTED][ML_BOP_FREE][ML_UNIT_NS];
+	timer = r->cost[ML_CAL_TIMER][ML_UNIT_NS];
+	seq_puts(m, "# (counted p50 - raw p50) / (raw p50 - timer), ns; overhead_pct: alloc + free\n");
+	ml_bench_show_pct(m, "overhead_alloc_pct", cnt_a->p50, raw_a->p50, timer);
+	ml_bench_show_pct(m, "overhead_free_pct", cnt_f->p50, raw_f->p50, timer);
+	ml_bench_show_pct(m, "overhead_pct", cnt_a->p50 + cnt_f->p50, raw_a->p50 + raw_f->p50,
+			  2 * timer);
+}
+
+static int ml_bench_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&ml_bench_res_lock);
+	if (ml_bench_running) {
+		seq_puts(m, "# memlab bench: a run is under way\n");
+		seq_puts(m, "state running\n");
+		ml_bench_show_head(m, &ml_bench_now);
+	} else if (ml_bench_last.state == ML_BS_DONE) {
+		seq_puts(m, "# memlab bench: the last completed run\n");
+		seq_puts(m, "state done\n");
+		ml_bench_show_head(m, &ml_bench_last);
+		ml_bench_show_done(m, &ml_bench_last);
+	} else {
+		seq_puts(m, "# memlab bench: no run yet; write to control:\n");
+		seq_puts(m, "# bench <strategy> <size> [<iterations>] [pair|batch]\n");
+		seq_puts(m, "state none\n");
+	}
+	mutex_unlock(&ml_bench_res_lock);
+	return 0;
+}
+
+DEFINE_SHOW_ATTRIBUTE(ml_bench);
+
+int ml_bench_debugfs_init(struct dentry *dir)
+{
+	debugfs_create_file("bench", 0400, dir, NULL, &ml_bench_fops);
+	return 0;
 }

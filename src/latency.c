@@ -3,6 +3,10 @@
  * A histogram of the latency of every allocation memlab made, per strategy:
  * power-of-two nanosecond buckets counted per CPU, so recording is one
  * increment on the allocation path. debugfs "latency" prints it.
+ *
+ * The bench's counted path records with the very same code into a private
+ * histogram of its own (ml_latency_alloc()), so that timing memlab's
+ * counting does not fill this one with the bench's allocations.
  */
 #include <linux/percpu.h>
 #include <linux/log2.h>
@@ -21,11 +25,33 @@ struct ml_latency {
 
 static DEFINE_PER_CPU(struct ml_latency, ml_latency);
 
-void ml_latency_record(enum ml_strategy s, u64 ns)
+static __always_inline void ml_latency_add(struct ml_latency __percpu *lat,
+					   enum ml_strategy s, u64 ns)
 {
 	unsigned int b = ns ? ilog2(ns) : 0;
 
-	this_cpu_inc(ml_latency.count[s][min(b, ML_LAT_BUCKETS - 1)]);
+	this_cpu_inc(lat->count[s][min(b, ML_LAT_BUCKETS - 1)]);
+}
+
+void ml_latency_record(enum ml_strategy s, u64 ns)
+{
+	ml_latency_add(&ml_latency, s, ns);
+}
+
+/* For the bench: a private histogram, and recording into it. */
+struct ml_latency __percpu *ml_latency_alloc(void)
+{
+	return alloc_percpu(struct ml_latency);
+}
+
+void ml_latency_free(struct ml_latency __percpu *lat)
+{
+	free_percpu(lat);
+}
+
+void ml_latency_record_to(struct ml_latency __percpu *lat, enum ml_strategy s, u64 ns)
+{
+	ml_latency_add(lat, s, ns);
 }
 
 void ml_latency_reset(void)

@@ -20,8 +20,6 @@
 #define ML_MAX_BYTES_MIN	(1UL << 20)
 
 static bool demo = true;
-module_param(demo, bool, 0444);
-MODULE_PARM_DESC(demo, "Run the demonstration of every strategy at load, keep it live until unload (default 1)");
 
 unsigned long ml_max_bytes = 64UL << 20;
 unsigned int ml_mempool_min = 4;
@@ -29,6 +27,36 @@ unsigned int ml_demo_order = 3;
 
 static struct proc_dir_entry *ml_proc_dir;
 static struct dentry *ml_debug_dir;
+
+/*
+ * A bad parameter value is reported by its set() with one line, and refused
+ * by init with EINVAL. (Failing set() itself would add the kernel's own
+ * "invalid for parameter" line.)
+ */
+static bool ml_param_bad;
+
+static int ml_param_refused(void)
+{
+	ml_param_bad = true;
+	return 0;
+}
+
+static int ml_param_set_demo(const char *val, const struct kernel_param *kp)
+{
+	if (kstrtobool(val, kp->arg)) {
+		pr_err("invalid parameter demo=%s: must be 0 or 1\n", val);
+		return ml_param_refused();
+	}
+	return 0;
+}
+
+static const struct kernel_param_ops ml_demo_ops = {
+	.set = ml_param_set_demo,
+	.get = param_get_bool,
+};
+
+module_param_cb(demo, &ml_demo_ops, &demo, 0444);
+MODULE_PARM_DESC(demo, "Run the demonstration of every strategy at load, keep it live until unload (default 1)");
 
 /* max_bytes: bytes with an optional K, M or G suffix, 1 MiB .. half of RAM. */
 static int ml_param_set_max_bytes(const char *val, const struct kernel_param *kp)
@@ -41,12 +69,12 @@ static int ml_param_set_max_bytes(const char *val, const struct kernel_param *kp
 	if (end == val || (*end && *end != '\n')) {
 		pr_err("invalid parameter max_bytes=%s: not a number of bytes (K, M, G allowed)\n",
 		       val);
-		return -EINVAL;
+		return ml_param_refused();
 	}
 	if (bytes < ML_MAX_BYTES_MIN || bytes > half) {
 		pr_err("invalid parameter max_bytes=%s: must be between %lu and %lu (half of RAM)\n",
 		       val, ML_MAX_BYTES_MIN, half);
-		return -EINVAL;
+		return ml_param_refused();
 	}
 	*(unsigned long *)kp->arg = bytes;
 	return 0;
@@ -70,7 +98,7 @@ static int ml_param_set_uint_range(const char *val, const struct kernel_param *k
 	if (kstrtouint(val, 0, &v) || v < min || v > max) {
 		pr_err("invalid parameter %s=%s: must be an integer from %u to %u\n",
 		       kp->name, val, min, max);
-		return -EINVAL;
+		return ml_param_refused();
 	}
 	*(unsigned int *)kp->arg = v;
 	return 0;
@@ -117,6 +145,8 @@ static int __init memlab_init(void)
 {
 	int err;
 
+	if (ml_param_bad)
+		return -EINVAL;
 	ml_stats_init(ml_max_bytes);
 	err = ml_track_init();
 	if (err)

@@ -11,13 +11,13 @@ STRATEGIES="kmalloc kzalloc vmalloc kvmalloc kmem_cache alloc_pages mempool perc
 # ctl COMMAND: write one command to control; prints the errno name
 # (OK on success) on stdout.
 ctl() {
-	_err=$({ printf '%s\n' "$1" >"$CTL"; } 2>&1)
+	_err=$({ echo "$1" >"$CTL"; } 2>&1)
 	errno_name "$_err"
 }
 
 # ctl_raw COMMAND: the same without the trailing newline.
 ctl_raw() {
-	_err=$({ printf '%s' "$1" >"$CTL"; } 2>&1)
+	_err=$({ echo -n "$1" >"$CTL"; } 2>&1)
 	errno_name "$_err"
 }
 
@@ -84,6 +84,20 @@ check_invariants() {
 		if (used > cap) { print "used_bytes " used " > cap_bytes " cap; bad = 1 }
 		exit bad
 	}' "${1:-$STATS}"
+}
+
+# settle: give back what caches hold but do not use (page cache, dentries,
+# empty slabs), so that before/after comparisons of meminfo see real growth.
+settle() {
+	echo 3 >/proc/sys/vm/drop_caches
+	for f in /sys/kernel/slab/*/shrink; do
+		echo 1 >"$f" 2>/dev/null
+	done
+}
+
+# as_nobody COMMAND: run a shell command as an unprivileged user.
+as_nobody() {
+	su -s /bin/sh nobody -c "$1"
 }
 
 # meminfo_kb FIELD: a /proc/meminfo value in kB.

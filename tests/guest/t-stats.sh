@@ -13,7 +13,7 @@ ktap_set_plan 25
 # A first load and unload warms up what any module load leaves behind
 # (sysfs, kernfs, caches), so the before/after comparison sees only memlab.
 memlab_load && memlab_unload
-echo 3 >/proc/sys/vm/drop_caches
+settle
 slab0=$(meminfo_kb SUnreclaim)
 vm0=$(meminfo_kb VmallocUsed)
 dmesg -c >/dev/null
@@ -94,7 +94,7 @@ ktap_check "unload summary reclaims every allocation and byte" \
 $(dmesg)
 EOF2
 ktap_check "nothing left in slabinfo or vmallocinfo" nothing_left
-echo 3 >/proc/sys/vm/drop_caches
+settle
 slab1=$(meminfo_kb SUnreclaim)
 vm1=$(meminfo_kb VmallocUsed)
 ktap_print_msg "SUnreclaim ${slab0} -> ${slab1} kB, VmallocUsed ${vm0} -> ${vm1} kB"

@@ -31,7 +31,7 @@ cp "$MEMLAB_TOP"/tests/guest/*.sh "$root/memlab/tests/"
 for f in "$@"; do
 	cp "$f" "$root/memlab/tests/"
 done
-chmod 755 "$root"/memlab/scripts/* "$root"/memlab/tests/* 2>/dev/null || true
+chmod 755 "$root" "$root"/memlab/scripts/* "$root"/memlab/tests/* 2>/dev/null || true
 cat >"$root/etc/passwd" <<PASSWD
 root:x:0:0:root:/root:/bin/sh
 nobody:x:65534:65534:nobody:/nonexistent:/bin/sh

@@ -1,0 +1,87 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Several writers allocating and freeing and readers of stats and
+# allocations, all at once for a bounded time: the invariants hold at every
+# read; then rmmod with thousands live leaves nothing behind.
+# shellcheck source=tests/guest/ktap.sh
+. "$(dirname "$0")/ktap.sh"
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+SECONDS_RUN=${MEMLAB_STRESS_SECONDS:-15}
+ktap_print_header "concurrency"
+ktap_set_plan 7
+
+settle
+slab0=$(meminfo_kb SUnreclaim)
+vm0=$(meminfo_kb VmallocUsed)
+memlab_load demo=0 max_bytes=32M || exit 1
+end=$(($(cut -d. -f1 /proc/uptime) + SECONDS_RUN))
+
+writer() {
+	i=0
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
+		for s in $STRATEGIES; do
+			ctl "alloc $s $((64 + i % 4096)) 20" >/dev/null
+			[ "$s" = vmalloc ] || [ "$s" = kvmalloc ] || ctl "alloc $s 128 5 atomic" >/dev/null
+		done
+		ctl "free $(awk -v n="$i" '!/^#/ && NR % 7 == n % 7 { print $1; exit }' "$DBG/allocations")" >/dev/null
+		[ $((i % 5)) -eq 4 ] && ctl "free $(echo "$STRATEGIES" | cut -d' ' -f$((i % 8 + 1)))" >/dev/null
+		i=$((i + 1))
+	done
+}
+
+reader() {
+	n=0
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
+		cat "$STATS" >"/tmp/stats.$1"
+		if ! check_invariants "/tmp/stats.$1" >"/tmp/bad.$1"; then
+			cp "/tmp/stats.$1" "/tmp/badstats.$1"
+			echo "bad" >>"/tmp/fail.$1"
+		fi
+		wc -l <"$DBG/allocations" >/dev/null
+		n=$((n + 1))
+	done
+	echo "$n" >"/tmp/reads.$1"
+}
+
+rm -f /tmp/fail.* /tmp/reads.*
+writer & w1=$!
+writer & w2=$!
+writer & w3=$!
+reader 1 & r1=$!
+reader 2 & r2=$!
+wait $w1 $w2 $w3 $r1 $r2
+reads=$(cat /tmp/reads.1 /tmp/reads.2 | awk '{ s += $1 } END { print s }')
+ktap_print_msg "$reads reads of stats in ${SECONDS_RUN}s, $(stat_field total allocs) allocations, $(stat_field total frees) frees"
+if [ -e /tmp/fail.1 ] || [ -e /tmp/fail.2 ]; then
+	cat /tmp/bad.* /tmp/badstats.* 2>/dev/null | sed 's/^/# /'
+	ktap_test_fail "invariants held at every one of $reads reads"
+else
+	ktap_test_pass "invariants held at every one of $reads reads"
+fi
+ktap_check "the writers made allocations" [ "$(stat_field total allocs)" -gt 100 ]
+
+# Thousands live, then unload.
+ctl "alloc kmalloc 32 3000" >/dev/null
+ctl "alloc kmem_cache 96 2000" >/dev/null
+live=$(stat_field total live)
+used=$(stat_used)
+ktap_check "thousands live before unload ($live)" [ "$live" -ge 5000 ]
+ktap_expect_eq "allocations lists them all" "$live" "$(live_allocations)"
+dmesg -c >/dev/null
+memlab_unload
+ktap_check "the summary reclaims them all" \
+	grep -q "memlab: unloaded: reclaimed $live allocations, $used bytes" <<EOF2
+$(dmesg)
+EOF2
+ktap_check "nothing left in slabinfo and vmallocinfo" nothing_left
+settle
+slab1=$(meminfo_kb SUnreclaim)
+vm1=$(meminfo_kb VmallocUsed)
+ktap_print_msg "SUnreclaim $slab0 -> $slab1 kB, VmallocUsed $vm0 -> $vm1 kB"
+back() {
+	[ $((slab1 - slab0)) -lt 512 ] && [ $((vm1 - vm0)) -lt 256 ]
+}
+ktap_check "meminfo back to its level (SUnreclaim within 512 kB, VmallocUsed 256 kB)" back
+ktap_finished

@@ -1,0 +1,111 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The control file: every errno of the contract, bad input, the cap, all or
+# nothing, permissions, and the allocations file.
+# shellcheck source=tests/guest/ktap.sh
+. "$(dirname "$0")/ktap.sh"
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+ktap_print_header "control: commands, errors, cap, permissions"
+ktap_set_plan 45
+
+memlab_load demo=0 max_bytes=8M || exit 1
+
+# expect ERRNO COMMAND: the write fails (or not) as said, and a failed one
+# changes nothing and logs one "memlab: control:" line.
+expect() {
+	before=$(grep -v '^# memlab' "$STATS")
+	dmesg -c >/dev/null
+	got=$(ctl "$2")
+	after=$(grep -v '^# memlab' "$STATS")
+	if [ "$got" != "$1" ]; then
+		ktap_print_msg "'$2': expected $1, got $got"
+		ktap_test_fail "'$2' gives $1"
+	elif [ "$1" != OK ] && [ "$before" != "$after" ]; then
+		ktap_print_msg "'$2' failed but changed the stats"
+		ktap_test_fail "'$2' gives $1"
+	elif [ "$1" != OK ] && [ "$(dmesg | grep -c 'memlab: control: ')" -gt 1 ]; then
+		# Rate-limited: at most one line, none once the burst is spent.
+		ktap_print_msg "'$2': dmesg has $(dmesg | grep -c 'memlab: control: ') control lines"
+		ktap_test_fail "'$2' gives $1"
+	else
+		ktap_test_pass "'$2' gives $1"
+	fi
+}
+
+# Success, and what it made.
+expect OK "alloc kmalloc 64 10"
+ktap_expect_eq "alloc made 10 live kmalloc allocations" 10 "$(stat_field kmalloc live)"
+expect OK "alloc kmalloc 64 atomic"
+ktap_expect_eq "atomic allocations show context atomic" 1 \
+	"$(awk '$5 == "atomic"' "$DBG/allocations" | wc -l)"
+# echo retries a short write with the rest, which would be a bad command.
+ktap_check "a successful write returns its full length" sh -c "echo -n 'alloc percpu 8' >$CTL"
+
+# EINVAL: grammar. The first refusal's dmesg line gives the reason.
+dmesg -c >/dev/null
+ctl "alloc slab 64" >/dev/null
+ktap_check "a refusal logs 'memlab: control: <reason>'" \
+	sh -c "dmesg | grep -q 'memlab: control: unknown strategy'"
+expect EINVAL "allocate kmalloc 64"
+expect EINVAL "alloc slab 64"
+expect EINVAL "alloc kmalloc 12Q"
+expect EINVAL "alloc kmalloc 0"
+expect EINVAL "alloc kmalloc 64 0"
+expect EINVAL "alloc kmalloc 64 1 now"
+expect EINVAL "alloc vmalloc 4096 atomic"
+expect EINVAL "alloc kvmalloc 4096 atomic"
+expect EINVAL "alloc kmalloc -64"
+expect EINVAL "alloc kmalloc 64 -1"
+expect EINVAL "alloc kmalloc 18446744073709551616"
+expect EINVAL "free 99999999999999999999999"
+expect EINVAL ""
+long=$(printf '%0300d' 0)
+expect EINVAL "alloc kmalloc $long"
+ktap_expect_eq "binary garbage gives EINVAL" EINVAL \
+	"$(errno_name "$({ printf 'alloc\001\377\000kmalloc 64' | dd of="$CTL" bs=64; } 2>&1 | grep -v records)")"
+# E2BIG, ENOSPC, ENOENT, EBUSY.
+expect E2BIG "alloc kmalloc 5M"
+expect E2BIG "alloc percpu 33K"
+expect E2BIG "alloc alloc_pages 5M"
+expect E2BIG "alloc vmalloc 9M"
+expect ENOSPC "alloc vmalloc 8M"
+expect ENOSPC "alloc kmalloc 4096 18446744073709551615"
+expect ENOENT "free 424242"
+expect EBUSY "reset"
+
+# The cap: fill up to it exactly, then one byte more is refused.
+ctl "free all" >/dev/null
+room=$(($(stat_cap) - $(stat_used)))
+expect OK "alloc vmalloc $((room / 4096 * 4096))"
+ktap_expect_eq "used_bytes reached cap_bytes" "$(stat_cap)" "$(stat_used)"
+expect ENOSPC "alloc kmalloc 8"
+# All or nothing: a command that cannot fit whole makes nothing.
+ctl "free all" >/dev/null
+expect ENOSPC "alloc kmalloc 4096 3000"
+ktap_expect_eq "nothing live after the refused command" 0 "$(stat_field total live)"
+
+# free by strategy, by id, all; reset when nothing is live.
+ctl "alloc kmalloc 32 5" >/dev/null
+ctl "alloc percpu 32 5" >/dev/null
+expect OK "free percpu"
+ktap_expect_eq "free percpu leaves kmalloc" "0 5" \
+	"$(stat_field percpu live) $(stat_field kmalloc live)"
+id=$(awk '!/^#/ { print $1; exit }' "$DBG/allocations")
+expect OK "free $id"
+expect ENOENT "free $id"
+expect OK "free all"
+expect OK "reset"
+ktap_expect_eq "reset zeroes the counters" "0 0" "$(stat_field total allocs) $(stat_field total frees)"
+
+# Permissions: an unprivileged user reads stats but not control or allocations.
+ktap_expect_eq "non-root write to control: EACCES" EACCES \
+	"$(errno_name "$(as_nobody "echo reset >$CTL" 2>&1)")"
+ktap_expect_eq "non-root read of allocations: EACCES" EACCES \
+	"$(errno_name "$(as_nobody "cat $DBG/allocations" 2>&1 >/dev/null)")"
+ktap_check "non-root can read /proc/memlab/stats" as_nobody "cat $STATS >/dev/null"
+
+memlab_unload
+ktap_check "nothing left after unload" nothing_left
+ktap_finished

@@ -1,0 +1,192 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The learner's scripts: memlab-load, memlab-stats, memlab-unload and
+# memlab-demo exit 0 when they succeed, and otherwise non-zero with exactly
+# one line on stderr that says why.
+# shellcheck source=tests/guest/ktap.sh
+. "$(dirname "$0")/ktap.sh"
+KO=${MEMLAB_KO:-/memlab/memlab.ko}
+S=/memlab/scripts
+T=/tmp/t-scripts
+rm -rf "$T"
+mkdir -p "$T"
+unset MEMLAB_KO
+
+# try COMMAND...: run it, keeping its stdout, stderr and status.
+try() {
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+# refused DESCRIPTION PATTERN: the last try failed with one line matching PATTERN.
+refused() {
+	lines=$(wc -l <"$T/err" | tr -d ' ')
+	if [ "$rc" -ne 0 ] && [ "$lines" -eq 1 ] && grep -qE "$2" "$T/err"; then
+		ktap_test_pass "$1"
+	else
+		ktap_print_msg "$1: status $rc, $lines line(s) on stderr, expected one matching '$2':"
+		sed 's/^/# err: /' "$T/err"
+		sed 's/^/# out: /' "$T/out"
+		ktap_test_fail "$1"
+	fi
+}
+
+# worked DESCRIPTION PATTERN: the last try exited 0 and printed PATTERN.
+worked() {
+	if [ "$rc" -eq 0 ] && grep -qE "$2" "$T/out"; then
+		ktap_test_pass "$1"
+	else
+		ktap_print_msg "$1: status $rc, expected 0 and output matching '$2':"
+		sed 's/^/# err: /' "$T/err"
+		tail -n 20 "$T/out" | sed 's/^/# out: /'
+		ktap_test_fail "$1"
+	fi
+}
+
+loaded() {
+	grep -q '^memlab ' /proc/modules
+}
+
+# as_nobody COMMAND...: run a script as user nobody (uid 65534).
+as_nobody() {
+	su nobody -s /bin/sh -c "$*"
+}
+
+ktap_print_header "memlab-load, memlab-stats, memlab-unload, memlab-demo"
+ktap_set_plan 36
+
+# The initramfs root may be mode 0700; nobody must reach /bin and /memlab.
+chmod 755 /
+
+try memlab-stats
+refused "memlab-stats before load says memlab is not loaded" 'not loaded'
+try memlab-unload
+refused "memlab-unload before load says memlab is not loaded" 'not loaded'
+
+try as_nobody "$S/memlab-load"
+refused "memlab-load as nobody is refused: root" '^memlab-load: must run as root'
+try as_nobody "$S/memlab-unload"
+refused "memlab-unload as nobody is refused: root" '^memlab-unload: must run as root'
+try as_nobody "$S/memlab-demo"
+refused "memlab-demo as nobody is refused: root" '^memlab-demo: must run as root'
+
+try memlab-load max_bytes=1
+refused "max_bytes=1 is refused with memlab's reason from the kernel log" \
+	'memlab: invalid parameter max_bytes=1: must be between'
+try memlab-load demo=maybe
+refused "demo=maybe is refused with the kernel's reason" "maybe.*invalid for parameter.*demo"
+try memlab-load mempool_min=0
+refused "mempool_min=0 is refused with memlab's reason" 'invalid parameter mempool_min=0'
+try memlab-load colour=blue
+refused "an unknown parameter is refused, naming the known ones" "unknown parameter 'colour'.*max_bytes"
+try memlab-load max_bytes
+refused "a word that is not param=value is refused" 'not param=value'
+ktap_check "after the refusals memlab is not loaded" test ! -e /proc/memlab
+
+MEMLAB_KO=/nonexistent/memlab.ko
+export MEMLAB_KO
+try memlab-load
+unset MEMLAB_KO
+refused "MEMLAB_KO naming no file is refused" 'MEMLAB_KO=/nonexistent/memlab.ko: no such file'
+
+# A module built for another kernel: a copy whose vermagic says 9.1.0-...
+cp "$KO" "$T/other.ko"
+off=$(strings -t d "$T/other.ko" | awk '$2 ~ /^vermagic=/ { print $1; exit }')
+printf 9 | dd of="$T/other.ko" bs=1 seek=$((off + 9)) conv=notrunc 2>/dev/null
+other=$(modinfo -F vermagic "$T/other.ko" | cut -d' ' -f1 | sed 's/[.+]/\\&/g')
+MEMLAB_KO=$T/other.ko
+export MEMLAB_KO
+try memlab-load
+unset MEMLAB_KO
+refused "a module built for another kernel is refused, saying how to rebuild" \
+	"was built for kernel $other, this is [^ ]*: rebuild it with make clean && make KDIR="
+
+# Lockdown, as Secure Boot sets it: an unsigned module is refused.
+mount -t tmpfs lockdown /sys/kernel/security
+echo 'none [integrity] confidentiality' >/sys/kernel/security/lockdown
+try memlab-load
+umount /sys/kernel/security
+refused "under lockdown=integrity an unsigned module is refused, saying why" \
+	'lockdown is \[integrity\].*unsigned'
+
+try memlab-load
+worked "memlab-load loads memlab and prints its load line" '^memlab: loaded: version'
+ktap_check "/proc/memlab/stats exists" test -r /proc/memlab/stats
+try memlab-load
+refused "loading twice is refused" 'already loaded.*memlab-unload'
+
+try memlab-stats --raw
+cat /proc/memlab/stats >"$T/raw"
+ktap_check "memlab-stats --raw prints the file unchanged" cmp -s "$T/out" "$T/raw"
+
+try memlab-stats
+worked "memlab-stats exits 0 and shows the table" '^strategy +allocs +frees +failures +live +bytes_req +bytes_alloc +peak_bytes_alloc$'
+# Lines 2-11: the header, the eight strategies in order, total; all aligned.
+rows=$(sed -n '2,11p' "$T/out" | awk '{ printf "%s ", $1 }')
+ktap_expect_eq "the table has the 10 rows in order" \
+	"strategy kmalloc kzalloc vmalloc kvmalloc kmem_cache alloc_pages mempool percpu total " "$rows"
+widths=$(sed -n '2,11p' "$T/out" | awk '{ print length($0) }' | sort -u | wc -l | tr -d ' ')
+ktap_expect_eq "the 10 rows have the same width" 1 "$widths"
+# Counts as in the file, byte columns in B, KiB, MiB or GiB.
+sed -n '3,11p' "$T/out" >"$T/table"
+bad=$(awk '
+	NR == FNR { n[$1] = $2 " " $3 " " $4 " " $5; next }
+	!/^#/ && n[$1] != $2 " " $3 " " $4 " " $5 { print "counts of " $1 }
+' "$T/table" "$T/raw")
+bad=$bad$(awk '{ for (i = 6; i <= 10; i += 2) if ($(i + 1) !~ /^(B|KiB|MiB|GiB)$/ || $i !~ /^[0-9]+(\.[0-9])?$/) print "size " $0 }' "$T/table")
+ktap_expect_eq "counts match the file and sizes are human-readable" "" "$bad"
+ktap_check "the cap line shows max_bytes in MiB" grep -q '^used .* of the 64 MiB cap (max_bytes)' "$T/out"
+
+try timeout 3 memlab-stats --watch 1
+clears=$(grep -c "$(printf '\033')\[H" "$T/out")
+if [ "$clears" -ge 2 ] && grep -q '^strategy ' "$T/out"; then
+	ktap_test_pass "memlab-stats --watch 1 clears and redraws the table each second"
+else
+	ktap_print_msg "--watch drew $clears times"
+	ktap_test_fail "memlab-stats --watch 1 clears and redraws the table each second"
+fi
+try memlab-stats --watch 0
+refused "memlab-stats --watch 0 is refused" 'whole number of seconds'
+try memlab-stats --bogus
+refused "memlab-stats with an unknown option prints the usage" 'usage: memlab-stats'
+try as_nobody "$S/memlab-stats"
+worked "memlab-stats works for a user who is not root" '^total '
+
+try memlab-unload
+worked "memlab-unload prints the summary line" '^memlab: unloaded: reclaimed [0-9]+ allocations, [0-9]+ bytes$'
+if [ "$rc" -eq 0 ] && ! loaded && grep -q '^nothing left behind' "$T/out"; then
+	ktap_test_pass "memlab-unload unloads and finds nothing left"
+else
+	ktap_test_fail "memlab-unload unloads and finds nothing left"
+fi
+
+# Something left behind: a slab cache that outlives the module.
+memlab-load demo=0 >/dev/null
+{ cat /proc/slabinfo; echo 'memlab-4242 1 1 4248 1 2 : tunables 0 0 0 : slabdata 1 1 0'; } >"$T/slabinfo"
+mount -o bind "$T/slabinfo" /proc/slabinfo
+try memlab-unload
+umount /proc/slabinfo
+refused "memlab-unload fails when a memlab cache is left in /proc/slabinfo" 'left behind after unload: slab caches: memlab-4242'
+
+try memlab-demo /nonexistent.ko
+refused "memlab-demo with a missing module says so" 'nonexistent.ko: no such file'
+
+try memlab-demo "$KO"
+worked "memlab-demo runs to the end" '^memlab-demo: done, every step worked'
+steps=$(grep -c '^== Step [0-9]* of 15: ' "$T/out")
+ktap_expect_eq "memlab-demo shows its 15 steps" 15 "$steps"
+if [ ! -s "$T/err" ] && ! loaded; then
+	ktap_test_pass "memlab-demo writes nothing on stderr and leaves memlab unloaded"
+else
+	sed 's/^/# err: /' "$T/err"
+	ktap_test_fail "memlab-demo writes nothing on stderr and leaves memlab unloaded"
+fi
+ktap_print_msg "memlab-demo's output:"
+sed 's/^/# | /' "$T/out"
+
+memlab-load demo=0 >/dev/null
+try memlab-demo "$KO"
+refused "memlab-demo while memlab is loaded fails at step 1" 'step 1 failed: memlab-load: memlab is already loaded'
+ktap_check "... and leaves the loaded module alone" loaded
+rmmod memlab
+ktap_finished
