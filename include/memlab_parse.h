@@ -10,12 +10,7 @@
 #include <linux/types.h>
 #include <linux/errno.h>
 #else
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <errno.h>
-typedef uint64_t u64;
-typedef uint32_t u32;
+#include "memlab_host.h"	/* tests/unit: libc types under kernel names */
 #endif
 
 /* Longest command one write(2) may carry, newline included. */

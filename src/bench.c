@@ -36,9 +36,9 @@
  * TCG. The first tenth of the iterations (at least 100, when there are that
  * many) warm up caches and are not recorded.
  *
- * Histograms are log-linear: 16 buckets per power of two, so a percentile is
- * within 1/32 of the true value (the bucket's middle is reported, clamped to
- * the exact min and max).
+ * Histograms are log-linear: 32 buckets per power of two, so a percentile is
+ * within 1/64 of the true value (the bucket's middle is reported, clamped to
+ * the exact min and max, which are exact).
  *
  * The cap: the bench reserves what it holds at most at once (one object for
  * pair, a batch for batch) before it starts, and is refused with ENOSPC when
@@ -88,8 +88,8 @@
 /* Same alignment as the percpu strategy. */
 #define ML_BENCH_PERCPU_ALIGN	__alignof__(unsigned long long)
 
-/* Log-linear histogram: values below 16 exactly, then 16 buckets per 2^e. */
-#define ML_HIST_SUB_BITS	4
+/* Log-linear histogram: values below 32 exactly, then 32 buckets per 2^e. */
+#define ML_HIST_SUB_BITS	5
 #define ML_HIST_SUB		BIT(ML_HIST_SUB_BITS)
 #define ML_HIST_BUCKETS		((64 - ML_HIST_SUB_BITS + 1) * ML_HIST_SUB)
 
@@ -104,6 +104,7 @@ static const char *const ml_unit_names[ML_NR_UNITS] = { "ns", "cycles" };
 static const char *const ml_cal_names[ML_NR_CAL] = {
 	"timer", "ktime_get_ns", "latency_record", "stats_alloc_free",
 };
+
 static const char *const ml_pattern_names[] = {
 	[ML_BENCH_PAIR]		= "pair",
 	[ML_BENCH_BATCH]	= "batch",

@@ -15,14 +15,15 @@
 #include <linux/percpu.h>
 #include <linux/gcd.h>
 #include <linux/string.h>
+#include <linux/sizes.h>
 
 #include "compat.h"
 #include "memlab.h"
 
 #define ML_DEMO_KMALLOC_SIZE	100
-#define ML_DEMO_VMALLOC_SIZE	(1UL << 20)
-#define ML_DEMO_KV_SMALL	(16UL << 10)
-#define ML_DEMO_KV_LARGE	(5UL << 20)
+#define ML_DEMO_VMALLOC_SIZE	SZ_1M
+#define ML_DEMO_KV_SMALL	SZ_16K
+#define ML_DEMO_KV_LARGE	(5 * SZ_1M)
 #define ML_DEMO_CACHE_SIZE	200
 #define ML_DEMO_CACHE_OBJS	16
 #define ML_DEMO_MEMPOOL_SIZE	256
@@ -69,7 +70,7 @@ static void ml_demo_kmalloc(void)
 	else
 		pr_info("demo kzalloc: kmalloc's bytes were not all zero (the first is 0x%02x): %s; only kzalloc promises zeros\n",
 			*(u8 *)km->ptr, want_init_on_alloc(GFP_KERNEL) ?
-			"init_on_alloc=1 is on, but slab debugging poisons this cache (slub_debug=P) and that takes precedence" :
+			"init_on_alloc=1 is on, but slab debugging (slub_debug=P) poisons this cache" :
 			"init_on_alloc is off, so kmalloc does not clear memory");
 }
 
@@ -108,7 +109,7 @@ static void ml_demo_kvmalloc_one(u64 size)
 	if (is_vmalloc_addr(obj->ptr))
 		pr_info("demo kvmalloc: asked %llu bytes: vmalloc served it (%llu bytes, page-aligned)%s\n",
 			obj->bytes_req, obj->bytes_alloc,
-			size > KMALLOC_MAX_SIZE ? ", as kmalloc never gives more than KMALLOC_MAX_SIZE" :
+			size > KMALLOC_MAX_SIZE ? ", as kmalloc never gives more than that" :
 			", kmalloc could not");
 	else
 		pr_info("demo kvmalloc: asked %llu bytes: kmalloc served it (%llu bytes, physically contiguous), no need for vmalloc\n",
@@ -185,8 +186,11 @@ static void ml_demo_percpu(void)
 	if (!obj)
 		return;
 	p = (void __percpu __force *)obj->ptr;
-	for_each_possible_cpu(cpu)
-		*(unsigned int *)per_cpu_ptr(p, cpu) = cpu;
+	for_each_possible_cpu(cpu) {
+		unsigned int *copy = per_cpu_ptr(p, cpu);
+
+		*copy = cpu;
+	}
 	pr_info("demo percpu: asked %llu bytes, got one copy per possible CPU: %u copies, %llu bytes in all\n",
 		obj->bytes_req, num_possible_cpus(), obj->bytes_alloc);
 	for_each_possible_cpu(cpu) {

@@ -13,11 +13,12 @@
 #include <linux/proc_fs.h>
 #include <linux/debugfs.h>
 #include <linux/mm.h>
+#include <linux/sizes.h>
 
 #include "compat.h"
 #include "memlab.h"
 
-#define ML_MAX_BYTES_MIN	(1UL << 20)
+#define ML_MAX_BYTES_MIN	((unsigned long)SZ_1M)
 
 static bool demo = true;
 
@@ -87,7 +88,6 @@ static const struct kernel_param_ops ml_max_bytes_ops = {
 
 module_param_cb(max_bytes, &ml_max_bytes_ops, &ml_max_bytes, 0444);
 MODULE_PARM_DESC(max_bytes, "Cap on the bytes_alloc of everything memlab holds live: 1M .. half of RAM (default 64M)");
-
 
 /* An unsigned int parameter within [min, max], refused with one line. */
 static int ml_param_set_uint_range(const char *val, const struct kernel_param *kp,

@@ -46,8 +46,7 @@ static int ml_pool_create_mempool(struct ml_pool *pool)
 
 static void ml_pool_destroy(struct ml_pool *pool)
 {
-	if (pool->mempool)
-		mempool_destroy(pool->mempool);
+	mempool_destroy(pool->mempool);
 	kmem_cache_destroy(pool->cache);
 	kfree(pool);
 }

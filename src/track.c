@@ -75,26 +75,36 @@ static int ml_obj_allocate(struct ml_obj *obj, gfp_t gfp, u64 reserved)
 	return 0;
 }
 
+/* Phase 2 for up to ML_ATOMIC_BATCH records from *@pos; advances *@pos. */
+static int ml_chain_batch(struct ml_obj **pos, gfp_t gfp, u64 reserved, u64 *done)
+{
+	unsigned int n;
+	int err;
+
+	for (n = 0; *pos && n < ML_ATOMIC_BATCH; n++, *pos = (*pos)->next) {
+		err = ml_obj_allocate(*pos, gfp, reserved);
+		if (err)
+			return err;
+		(*done)++;
+	}
+	return 0;
+}
+
 /* Phase 2 for a chain of records; stops at the first failure. */
 static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, u64 reserved,
 			     u64 *done)
 {
-	gfp_t gfp = (ctx == ML_CTX_ATOMIC ? GFP_ATOMIC : GFP_KERNEL) | __GFP_NOWARN;
-	struct ml_obj *obj = head;
-	unsigned int n;
+	struct ml_obj *pos = head;
 	int err = 0;
 
-	while (obj && !err) {
-		if (ctx == ML_CTX_ATOMIC)
+	while (pos && !err) {
+		if (ctx == ML_CTX_ATOMIC) {
 			spin_lock(&ml_atomic_lock);
-		for (n = 0; obj && n < ML_ATOMIC_BATCH; n++, obj = obj->next) {
-			err = ml_obj_allocate(obj, gfp, reserved);
-			if (err)
-				break;
-			(*done)++;
-		}
-		if (ctx == ML_CTX_ATOMIC)
+			err = ml_chain_batch(&pos, GFP_ATOMIC | __GFP_NOWARN, reserved, done);
 			spin_unlock(&ml_atomic_lock);
+		} else {
+			err = ml_chain_batch(&pos, GFP_KERNEL | __GFP_NOWARN, reserved, done);
+		}
 		cond_resched();
 	}
 	return err;

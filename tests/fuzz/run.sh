@@ -44,7 +44,7 @@ fail() {
 }
 
 if ! "$clang" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Wall -Wextra -Werror -I"$root/include" -o "$tmp/parse_fuzz" \
+	-Wall -Wextra -Werror -I"$root/include" -I"$root/tests/unit" -o "$tmp/parse_fuzz" \
 	"$here/parse_fuzz.c" "$root/src/parse.c" >"$tmp/build.log" 2>&1; then
 	sed 's/^/# /' "$tmp/build.log"
 	fail "parse_fuzz does not build"

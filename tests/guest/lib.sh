@@ -6,18 +6,13 @@ KO=${MEMLAB_KO:-/memlab/memlab.ko}
 STATS=/proc/memlab/stats
 DBG=/sys/kernel/debug/memlab
 CTL=$DBG/control
+# shellcheck disable=SC2034 # used by the tests that source this file
 STRATEGIES="kmalloc kzalloc vmalloc kvmalloc kmem_cache alloc_pages mempool percpu"
 
 # ctl COMMAND: write one command to control; prints the errno name
 # (OK on success) on stdout.
 ctl() {
 	_err=$({ echo "$1" >"$CTL"; } 2>&1)
-	errno_name "$_err"
-}
-
-# ctl_raw COMMAND: the same without the trailing newline.
-ctl_raw() {
-	_err=$({ echo -n "$1" >"$CTL"; } 2>&1)
 	errno_name "$_err"
 }
 

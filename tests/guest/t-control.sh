@@ -41,7 +41,7 @@ expect OK "alloc kmalloc 64 atomic"
 ktap_expect_eq "atomic allocations show context atomic" 1 \
 	"$(awk '$5 == "atomic"' "$DBG/allocations" | wc -l)"
 # echo retries a short write with the rest, which would be a bad command.
-ktap_check "a successful write returns its full length" sh -c "echo -n 'alloc percpu 8' >$CTL"
+ktap_check "a successful write returns its full length" sh -c "printf 'alloc percpu 8' >$CTL"
 
 # EINVAL: grammar. The first refusal's dmesg line gives the reason.
 dmesg -c >/dev/null

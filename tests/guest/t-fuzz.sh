@@ -43,7 +43,7 @@ bad=0
 while read -r cmd; do
 	{ echo "$cmd" >"$CTL"; } 2>>/tmp/fuzz.err
 	i=$((i + 1))
-	if [ $((i % BATCH)) -eq 0 ] && ! check_invariants >/tmp/fuzz.bad; then
+	if [ $((i % BATCH)) -eq 0 ] && ! check_invariants "$STATS" >/tmp/fuzz.bad; then
 		bad=$((bad + 1))
 		sed 's/^/# /' /tmp/fuzz.bad
 	fi

@@ -12,7 +12,7 @@ ktap_set_plan 25
 
 # A first load and unload warms up what any module load leaves behind
 # (sysfs, kernfs, caches), so the before/after comparison sees only memlab.
-memlab_load && memlab_unload
+insmod "$KO" && memlab_unload
 settle
 slab0=$(meminfo_kb SUnreclaim)
 vm0=$(meminfo_kb VmallocUsed)

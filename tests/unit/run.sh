@@ -20,7 +20,7 @@ trap 'exit 143' TERM
 
 if ! "$cc" -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I"$root/include" -o "$tmp/parse_test" \
+	-I"$root/include" -I"$root/tests/unit" -o "$tmp/parse_test" \
 	"$here/parse_test.c" "$root/src/parse.c" >"$tmp/build.log" 2>&1; then
 	echo "KTAP version 1"
 	echo "1..1"
