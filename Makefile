@@ -31,9 +31,21 @@ bench:
 lint:
 	@sh tests/rig/lint.sh
 
+# make install [KDIR=...] [INSTALL_MOD_PATH=...]: memlab.ko into
+# <INSTALL_MOD_PATH>/lib/modules/<release>/ (extra/ on 6.1, updates/ on
+# 6.12, as kbuild does) for KDIR's kernel, then depmod for that release
+# (read from KDIR, not from its path). Debian's
+# headers name a signing key they do not ship: without the key, install
+# unsigned rather than let sign-file fail.
+install: krel = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' "$(KDIR)/include/generated/utsrelease.h" 2>/dev/null)
+install: sigkey = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"/\1/p' "$(KDIR)/.config" 2>/dev/null)
 install: modules
-	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules_install
-	depmod -a "$$(basename "$$(dirname "$(KDIR)")")" 2>/dev/null || depmod -a
+	@if [ -z "$(krel)" ]; then \
+		echo "memlab: cannot read the kernel release of $(KDIR) (include/generated/utsrelease.h)"; \
+		exit 1; \
+	fi
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" $(if $(sigkey),$(if $(filter pkcs11:%,$(sigkey))$(wildcard $(KDIR)/$(sigkey) $(sigkey)),,CONFIG_MODULE_SIG_ALL=)) modules_install
+	depmod $(if $(INSTALL_MOD_PATH),-b "$(INSTALL_MOD_PATH)") -a "$(krel)"
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi

@@ -70,7 +70,7 @@ static void ml_demo_kmalloc(void)
 	else
 		pr_info("demo kzalloc: kmalloc's bytes were not all zero (the first is 0x%02x): %s; only kzalloc promises zeros\n",
 			*(u8 *)km->ptr, want_init_on_alloc(GFP_KERNEL) ?
-			"init_on_alloc=1 is on, but slab debugging (slub_debug=P) poisons this cache" :
+			"init_on_alloc=1 is on, but slab debugging poisons this cache" :
 			"init_on_alloc is off, so kmalloc does not clear memory");
 }
 

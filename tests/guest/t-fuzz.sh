@@ -7,7 +7,12 @@
 # shellcheck source=tests/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-N=${MEMLAB_FUZZ_COMMANDS:-20000}
+# KASAN and friends make each command an order of magnitude slower.
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	N=${MEMLAB_FUZZ_COMMANDS:-3000}
+else
+	N=${MEMLAB_FUZZ_COMMANDS:-20000}
+fi
 BATCH=500
 SEED=${MEMLAB_FUZZ_SEED:-$(cut -d' ' -f1 /proc/uptime | tr -d .)}
 ktap_print_header "random commands (seed $SEED)"

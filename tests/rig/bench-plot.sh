@@ -35,7 +35,8 @@ xtics=$(awk -F, 'NR > 1 && !seen[$2]++ { print $2 }' "$csv" | sort -n | awk '
 		printf "%s\"%d%s\" %s", (NR > 1 ? ", " : ""), v, u, $1
 	}')
 
-for p in $(awk -F, 'NR > 1 && !seen[$3]++ { print $3 }' "$csv"); do
+patterns=$(awk -F, 'NR > 1 && !seen[$3]++ { print $3 }' "$csv")
+for p in $patterns; do
 	strategies=$(awk -F, -v p="$p" 'NR > 1 && $3 == p && !seen[$1]++ { print $1 }' "$csv")
 	plots=""
 	for s in $strategies; do
@@ -46,6 +47,7 @@ for p in $(awk -F, 'NR > 1 && !seen[$3]++ { print $3 }' "$csv"); do
 	done
 	gnuplot <<EOF
 set terminal $term
+set termoption noenhanced
 set output '$out/bench-$p.png'
 set title "memlab bench, $p pattern: p50 latency of one allocation (raw API)"
 set logscale xy

@@ -38,8 +38,11 @@ tail -n +1 -f "$out/results.ktap" --pid="$vm" | tr -d '\r' |
 rc=0
 wait "$vm" || rc=$?
 [ "$rc" -eq 0 ] || die "the bench VM failed; its console is in $out/console.log"
-grep -q '^# memlab-guest: bench exit 0' "$out/results.ktap" ||
-	die "the bench failed in the VM (see $out/results.ktap)"
+status=0
+if ! grep -q '^# memlab-guest: bench exit 0' "$out/results.ktap"; then
+	say "some of the bench failed in the VM (see $out/results.ktap); reporting what ran"
+	status=1
+fi
 
 # extract NAME: the lines between "# memlab-file: NAME" and "# memlab-end".
 extract() {
@@ -104,4 +107,5 @@ goals() {
 echo
 goals | tee "$out/goals.txt"
 echo
-say "results in $out: bench.csv repeat.csv $(cd "$out" && ls bench-*.png | tr '\n' ' ')goals.txt"
+say "results in $out: bench.csv, repeat.csv, goals.txt and $(cd "$out" && echo bench-*.png)"
+exit "$status"

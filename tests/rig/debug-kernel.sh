@@ -38,7 +38,10 @@ cache=$(cd "$cache" && pwd -P)
 # the result cached).
 if command -v flock >/dev/null 2>&1; then
     exec 9>"$cache/.debug-kernel.lock"
-    flock 9
+    if ! flock -n 9; then
+        say "waiting for another debug-kernel.sh (lock $cache/.debug-kernel.lock)"
+        flock 9
+    fi
 fi
 
 tmp=
@@ -52,6 +55,8 @@ src=$cache/src/$PKG
 stamp=$src/.memlab-pkg-version
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$ver" ]; then
     say "extracting $TARBALL ($PKG $ver)"
+    # Leftovers of a killed extraction (we hold the lock: none is live).
+    rm -rf "$cache/src/.extract."*
     tmp=$(mktemp -d "$cache/src/.extract.XXXXXX")
     tar -xJf "$TARBALL" -C "$tmp" || die "extracting $TARBALL failed"
     [ -d "$tmp/$PKG" ] || die "$TARBALL has no top-level $PKG/"

@@ -60,8 +60,14 @@ table_keys() {
 fail=0
 # compare WHAT KIND: run KIND on both files, report the difference.
 compare() {
-	"$2" "$en" >"$work/en"
-	"$2" "$zh" >"$work/zh"
+	for lang in en zh; do
+		if [ "$lang" = en ]; then f=$en; else f=$zh; fi
+		case "$2" in
+		headings) headings "$f" ;;
+		blocks) blocks "$f" ;;
+		table_keys) table_keys "$f" ;;
+		esac >"$work/$lang"
+	done
 	if [ "$2" = headings ]; then
 		cut -f1 "$work/en" >"$work/en.cmp"
 		cut -f1 "$work/zh" >"$work/zh.cmp"

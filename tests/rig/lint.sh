@@ -69,7 +69,7 @@ r=$?
 verdict $r
 [ "$r" -eq 0 ] || cat "$MEMLAB_OUT/lint/shellcheck.txt" >&2
 
-if [ -f "$MEMLAB_TOP/tests/rig/lint-docs.sh" ]; then
+if [ -f "$MEMLAB_TOP/tests/rig/lint-docs.sh" ] && [ -f "$MEMLAB_TOP/README.zh-CN.md" ]; then
 	step "README.md and README.zh-CN.md in step"
 	sh "$MEMLAB_TOP/tests/rig/lint-docs.sh"
 	verdict $?

@@ -20,7 +20,7 @@ eof=MEMLAB_README_BLOCK_END
 awk -v eof="$eof" -v src="$(basename "$readme")" '
 # Text safe inside double quotes of the generated script.
 function plain(s) {
-	gsub(/["$`\\]/, "", s)
+	gsub(/["$`\\#]/, "", s)
 	return s
 }
 function flush_block() {
