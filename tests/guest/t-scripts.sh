@@ -53,7 +53,7 @@ as_nobody() {
 }
 
 ktap_print_header "memlab-load, memlab-stats, memlab-unload, memlab-demo"
-ktap_set_plan 36
+ktap_set_plan 40
 
 try memlab-stats
 refused "memlab-stats before load says memlab is not loaded" 'not loaded'
@@ -98,13 +98,20 @@ unset MEMLAB_KO
 refused "a module built for another kernel is refused, saying how to rebuild" \
 	"was built for kernel $other, this is [^ ]*: rebuild it with make clean && make KDIR="
 
-# Lockdown, as Secure Boot sets it: an unsigned module is refused.
-mount -t tmpfs lockdown /sys/kernel/security
-echo 'none [integrity] confidentiality' >/sys/kernel/security/lockdown
-try memlab-load
-umount /sys/kernel/security
-refused "under lockdown=integrity an unsigned module is refused, saying why" \
-	'lockdown is \[integrity\].*unsigned'
+# Lockdown, as Secure Boot sets it: an unsigned module is refused. The
+# lockdown file is faked on a tmpfs over securityfs's mount point.
+if [ -d /sys/kernel/security ] && mount -t tmpfs lockdown /sys/kernel/security; then
+	echo 'none [integrity] confidentiality' >/sys/kernel/security/lockdown
+	try memlab-load
+	umount /sys/kernel/security
+	refused "under lockdown=integrity an unsigned module is refused, saying why" \
+		'lockdown is \[integrity\].*unsigned'
+else
+	ktap_test_skip "under lockdown=integrity an unsigned module is refused: no securityfs in this kernel"
+fi
+if loaded; then
+	rmmod memlab
+fi
 
 try memlab-load
 worked "memlab-load loads memlab and prints its load line" '^memlab: loaded: version'
@@ -164,6 +171,34 @@ mount -o bind "$T/slabinfo" /proc/slabinfo
 try memlab-unload
 umount /proc/slabinfo
 refused "memlab-unload fails when a memlab cache is left in /proc/slabinfo" 'left behind after unload: slab caches: memlab-4242'
+
+# ... and a vmalloc area.
+memlab-load demo=0 >/dev/null
+{ cat /proc/vmallocinfo; echo '0x0000000012345678-0x000000009abcdef0    8192 ml_vmalloc_alloc+0x12/0x50 [memlab] pages=1 vmalloc N0=1'; } >"$T/vmallocinfo"
+mount -o bind "$T/vmallocinfo" /proc/vmallocinfo
+try memlab-unload
+umount /proc/vmallocinfo
+refused "memlab-unload fails when a vmalloc area of memlab's is left" 'left behind after unload: 1 vmalloc areas'
+
+# Where debugfs is not mounted, memlab-load mounts it.
+umount /sys/kernel/debug
+try memlab-load demo=0
+worked "memlab-load mounts debugfs when it is not mounted" '^memlab-load: mounted debugfs'
+ktap_check "... and the control file is there" test -e /sys/kernel/debug/memlab/control
+rmmod memlab
+
+# With no memlab.ko at hand, the module installed for this kernel, by modprobe.
+kdir=/lib/modules/$(uname -r)
+mkdir -p "$kdir/extra"
+cp "$KO" "$kdir/extra/memlab.ko"
+depmod
+mv "$KO" "$T/saved.ko"
+try memlab-load demo=0
+mv "$T/saved.ko" "$KO"
+worked "memlab-load loads the installed module with modprobe" '^memlab: loaded: version'
+rmmod memlab 2>/dev/null
+rm -f "$kdir/extra/memlab.ko"
+depmod
 
 try memlab-demo /nonexistent.ko
 refused "memlab-demo with a missing module says so" 'nonexistent.ko: no such file'

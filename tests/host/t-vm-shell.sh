@@ -38,19 +38,21 @@ cleanup() {
 	tm kill-server 2>/dev/null
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' HUP INT PIPE TERM
 
 # The whole pane, scrollback included, joined lines.
 capture() {
 	tm capture-pane -p -J -S - -t vm >"$pane" 2>/dev/null
 }
 
-# wait_for ERE SECONDS: until the pane shows a line matching ERE.
+# wait_for ERE SECONDS: until the pane shows a line matching ERE; gives up
+# at once when make vm has ended.
 wait_for() {
 	t=0
 	while [ "$t" -lt "$2" ]; do
 		capture
 		grep -qE "$1" "$pane" && return 0
+		grep -q '^memlab-vm-exit=' "$pane" && return 1
 		sleep 1
 		t=$((t + 1))
 	done
@@ -63,7 +65,7 @@ check() {
 		ktap_test_pass "$1"
 	else
 		ktap_print_msg "$1: no line matching '$2' within $3s; the pane:"
-		tail -n 40 "$pane" | sed 's/^/# | /'
+		awk NF "$pane" | tail -n 40 | sed 's/^/# | /'
 		ktap_test_fail "$1"
 	fi
 }
@@ -77,7 +79,7 @@ if wait_for '^[/~][^ ]* # $' "$limit"; then
 	ktap_test_pass "the guest's shell prompt appears"
 else
 	ktap_print_msg "no guest prompt within ${limit}s; the pane:"
-	tail -n 40 "$pane" | sed 's/^/# | /'
+	awk NF "$pane" | tail -n 40 | sed 's/^/# | /'
 	ktap_test_fail "the guest's shell prompt appears"
 fi
 

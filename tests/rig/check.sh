@@ -63,12 +63,18 @@ guest_run() {
 		record "kernel-$name" "$dir/results.ktap" $(($(now) - t0))
 		return
 	fi
-	sh "$MEMLAB_TOP/tests/rig/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$ko"
+	# Every command of README's lessons becomes one in-guest test.
+	if ! sh "$MEMLAB_TOP/tests/rig/readme-commands.sh" >"$dir/t-readme.sh" 2>"$dir/readme.err"; then
+		printf '#!/bin/sh\necho "not ok 1 README lessons: %s"\n' \
+			"$(tail -n 1 "$dir/readme.err")" >"$dir/t-readme.sh"
+	fi
+	sh "$MEMLAB_TOP/tests/rig/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$ko" "$dir/t-readme.sh"
 	sh "$MEMLAB_TOP/tests/rig/vm.sh" -k "$3" -i "$dir/initramfs.cpio.gz" -o "$dir" \
 		-t "${VM_TIMEOUT:-1500}" -a "$4" -f "${MEMLAB_TESTS:-}"
 	record "kernel-$name" "$dir/results.ktap" $(($(now) - t0))
 	if [ "$name" = 6.1 ] && [ -z "${MEMLAB_TESTS:-}" ]; then
 		stage rig-selftest sh "$MEMLAB_TOP/tests/host/t-rig.sh" "$3" "$ko" "$out/rig"
+		stage vm-shell sh "$MEMLAB_TOP/tests/host/t-vm-shell.sh" 6.1 "$out/vm-shell"
 	fi
 }
 
@@ -99,6 +105,9 @@ for k in $kernels; do
 		;;
 	esac
 done
+
+# DKMS: add, build against every installed kernel's headers, remove.
+[ -n "${MEMLAB_TESTS:-}" ] || stage dkms sh "$MEMLAB_TOP/tests/rig/dkms-check.sh"
 
 passed=0
 failed=0

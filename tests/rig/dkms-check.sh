@@ -53,7 +53,7 @@ cleanup() {
 	rm -f "$log"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' HUP INT PIPE TERM
 if [ -e "$src" ] && [ ! -f "$mark" ]; then
 	bail "$src exists and is not this test's: remove it (dkms remove memlab/$ver --all) first"
 fi
