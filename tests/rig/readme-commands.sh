@@ -86,6 +86,8 @@ BEGIN {
 	print "\telse"
 	print "\t\tsed \"s/^/#   /\" \"$D/out\""
 	print "\t\tktap_test_fail \"$1\""
+	print "\t\t# A failed block may leave memlab loaded: the next starts clean."
+	print "\t\tgrep -q \"^memlab \" /proc/modules && rmmod memlab"
 	print "\tfi"
 	print "}"
 	print ""

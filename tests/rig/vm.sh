@@ -38,7 +38,9 @@ mkdir -p "$outdir"
 console=$outdir/console.log
 results=$outdir/results.ktap
 
-cmdline="console=ttyS0 panic=-1 mlmode=$mode${filter:+ mltests=$filter} $append"
+# A large log buffer: the tests read boot lines (mem auto-init) from dmesg
+# after much else has been logged.
+cmdline="console=ttyS0 log_buf_len=8M panic=-1 mlmode=$mode${filter:+ mltests=$filter} $append"
 kvm_mark=$MEMLAB_CACHE/kvm.$(basename "$kimage")
 
 qemu_args() {

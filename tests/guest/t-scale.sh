@@ -1,0 +1,130 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Scale: 100,000 and then 1,000,000 kmalloc-64 allocations, each with one
+# command; the allocations file streams 1,000,000 live entries (seq_file, one
+# page at a time: partial reads resume exactly); rmmod with them live frees
+# everything. Prints the times (TCG figures) and the tracking memory per
+# live allocation as KTAP diagnostics.
+# shellcheck source=tests/guest/ktap.sh
+. "$(dirname "$0")/ktap.sh"
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+SMALL=100000
+BIG=1000000
+# The debug kernel (KASAN, kmemleak: kmemleak tracks every object too) is an
+# order of magnitude slower and larger per object: a tenth there.
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	SMALL=10000
+	BIG=100000
+fi
+ktap_print_header "scale: $SMALL and $BIG live allocations"
+ktap_set_plan 12
+
+# now_cs: uptime in hundredths of a second.
+now_cs() {
+	awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime
+}
+
+# secs CENTISECONDS: "1.23" for 123.
+secs() {
+	printf '%d.%02d' $(($1 / 100)) $(($1 % 100))
+}
+
+# timed COMMAND: run a control command; its errno name in $r, the time it
+# took (hundredths of a second) in $took.
+timed() {
+	_t0=$(now_cs)
+	r=$(ctl "$1")
+	took=$(($(now_cs) - _t0))
+}
+
+# ids_ok FILE N: the allocations listing FILE has a header and N entries
+# whose ids are strictly increasing (so unique); prints what is wrong.
+ids_ok() {
+	awk -v n="$2" '
+		NR == 1 { if ($0 !~ /^# id /) { print "no header"; bad = 1 }; next }
+		{ if ($1 + 0 <= last) { print "id " $1 " after " last; bad = 1; exit }
+		  last = $1 + 0; c++ }
+		END { if (c != n) { print c " entries, expected " n; bad = 1 }; exit bad }' "$1"
+}
+
+settle
+slab0=$(meminfo_kb Slab)
+memlab_load demo=0 max_bytes=256M || exit 1
+
+timed "alloc kmalloc 64 $SMALL"
+ktap_check "alloc kmalloc 64 $SMALL in one command ($r)" [ "$r" = OK ]
+ktap_print_msg "TCG: alloc of $SMALL kmalloc-64 took $(secs "$took")s"
+
+cat "$DBG/allocations" >/tmp/alloc.cat
+ktap_check "allocations lists $SMALL entries, ids increasing" ids_ok /tmp/alloc.cat "$SMALL"
+
+# Reads of 100 bytes cut records in the middle: seq_file must resume
+# exactly where the last read stopped, the listing coming out the same.
+dd if="$DBG/allocations" of=/tmp/alloc.dd bs=100 2>/dev/null
+cut -d' ' -f1-5 /tmp/alloc.cat >/tmp/a.cat
+cut -d' ' -f1-5 /tmp/alloc.dd >/tmp/a.dd
+ktap_check "100-byte reads give the same listing as cat" cmp -s /tmp/a.cat /tmp/a.dd
+rm -f /tmp/alloc.cat /tmp/alloc.dd /tmp/a.cat /tmp/a.dd
+
+timed "free kmalloc"
+freed_all() {
+	[ "$r" = OK ] && [ "$(stat_field kmalloc live)" -eq 0 ]
+}
+ktap_check "free kmalloc frees all $SMALL ($r)" freed_all
+ktap_print_msg "TCG: free of $SMALL kmalloc-64 took $(secs "$took")s"
+
+timed "alloc kmalloc 64 $BIG"
+ktap_check "alloc kmalloc 64 $BIG in one command ($r)" [ "$r" = OK ]
+ktap_print_msg "TCG: alloc of $BIG kmalloc-64 took $(secs "$took")s"
+
+big_counted() {
+	[ "$(stat_field kmalloc live)" -eq "$BIG" ] &&
+		[ "$(stat_field kmalloc bytes_alloc)" -eq $((BIG * 64)) ] && check_invariants "$STATS"
+}
+ktap_check "stats: live $BIG, bytes_alloc $((BIG * 64)), invariants hold" big_counted
+
+# Tracking memory: what the slab grew by, beyond the allocations themselves
+# (which are 64 bytes each in kmalloc-64), per live allocation. Slab
+# debugging (slub_debug=FZPU: red zones, owner tracking) inflates it.
+slab1=$(meminfo_kb Slab)
+track=$(((slab1 - slab0) * 1024 / BIG - 64))
+ktap_print_msg "tracking memory: about $track bytes per live allocation (Slab grew $((slab1 - slab0)) kB for $BIG; boot args: $(cat /proc/cmdline))"
+track_bounded() {
+	[ "$track" -gt 0 ] && [ "$track" -lt 1024 ]
+}
+ktap_check "tracking memory per allocation is bounded ($track bytes)" track_bounded
+
+t0=$(now_cs)
+n=$(grep -vc '^#' "$DBG/allocations")
+t1=$(now_cs)
+ktap_print_msg "TCG: reading $n entries of allocations took $(secs $((t1 - t0)))s"
+ktap_check "allocations reads out $BIG live entries ($n)" [ "$n" -eq "$BIG" ]
+
+# A reader that reads a little, then stops: no lock may be left held (the
+# next command must go through).
+head -n 3 "$DBG/allocations" >/dev/null
+timed "free $(awk '!/^#/ { print $1; exit }' "$DBG/allocations")"
+ktap_check "a partial read leaves nothing held: free <id> works ($r)" [ "$r" = OK ]
+
+t0=$(now_cs)
+rmmod memlab
+rc=$?
+t1=$(now_cs)
+ktap_print_msg "TCG: rmmod with $((BIG - 1)) live took $(secs $((t1 - t0)))s"
+ktap_check "rmmod with $((BIG - 1)) live" [ "$rc" -eq 0 ]
+summary_ok() {
+	dmesg | grep -q "memlab: unloaded: reclaimed $((BIG - 1)) allocations, $(((BIG - 1) * 64)) bytes"
+}
+ktap_check "the unload summary counts them all" summary_ok
+
+settle
+slab2=$(meminfo_kb Slab)
+ktap_print_msg "Slab: $slab0 kB before load, $slab2 kB after unload"
+all_back() {
+	nothing_left && [ "$slab2" -lt $((slab0 + 2048)) ]
+}
+ktap_check "nothing left: no memlab cache or vmalloc area, Slab back within 2 MiB" all_back
+
+ktap_finished
