@@ -7,8 +7,8 @@
 # loaded for the next), not shell variables. A last test checks that the
 # lessons leave memlab unloaded.
 #
-# usage: readme-commands.sh [README.md] > t-readme.sh
-# then:  mkinitramfs.sh OUT.cpio.gz MEMLAB.KO t-readme.sh   (runs as t-readme)
+# usage: readme-commands.sh [README.md] > t-0-readme.sh
+# then:  mkinitramfs.sh OUT.cpio.gz MEMLAB.KO t-0-readme.sh   (runs first, as t-0-readme)
 set -eu
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
