@@ -8,8 +8,16 @@
 
 #include <linux/types.h>
 #include <linux/gfp.h>
+#include <linux/seqlock.h>
 #include <linux/list.h>
 #include <linux/refcount.h>
+#include <linux/bits.h>
+#include <linux/bitops.h>
+#include <linux/string.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/percpu.h>
+#include <linux/sched/clock.h>
 
 #include "memlab_parse.h"
 
@@ -50,7 +58,7 @@ struct ml_obj {
 	struct ml_obj *next;		/* chains a command's objects until published */
 	u64 bytes_req;
 	u64 bytes_alloc;
-	u64 t_ns;			/* ktime_get_ns() when allocated */
+	u64 t_ns;			/* ktime_get_coarse_ns() when published */
 	u32 id;
 	u8 strategy;
 	u8 context;
@@ -88,8 +96,13 @@ u64 ml_cap_limit(void);
 u64 ml_pool_elem_size(u64 size, const struct ml_pool *pool);
 
 /* strategy.c */
-const struct ml_strategy_ops *ml_ops(enum ml_strategy s);
+extern const struct ml_strategy_ops *const ml_strategies[ML_NR_STRATEGIES];
 void ml_limits(struct ml_limits *lim);
+
+static inline const struct ml_strategy_ops *ml_ops(enum ml_strategy s)
+{
+	return ml_strategies[s];
+}
 
 /* params (main.c) */
 extern unsigned long ml_max_bytes;
@@ -111,6 +124,58 @@ struct ml_counters {
 	u64 peak_bytes_alloc;
 };
 
+/*
+ * One set of counters and its cap. memlab's own is static in stats.c; the
+ * bench keeps a private one, updated by the very same functions.
+ */
+struct ml_stats {
+	seqlock_t lock;
+	struct ml_counters s[ML_NR_STRATEGIES];
+	u64 total_peak;
+	u64 used;		/* sum of bytes_alloc of live allocations */
+	u64 reserved;		/* taken by commands under way, not yet folded */
+	u64 cap;
+};
+
+/*
+ * A command's tally, on its stack: what its allocations and frees change,
+ * folded into the counters once (ml_stats_fold()), so that the allocation
+ * path itself takes no lock. Byte deltas are signed; peak is the highest
+ * bytes_alloc delta the command reached, marked by the command after its
+ * allocations (ml_tally_mark_peak()), before it undoes them or frees.
+ */
+struct ml_tally_row {
+	u64 allocs;
+	u64 frees;
+	u64 failures;
+	s64 bytes_req;
+	s64 bytes_alloc;
+	s64 peak;
+};
+
+struct ml_tally {
+	struct ml_tally_row s[ML_NR_STRATEGIES];
+	u32 strategies;		/* bit s: the command may touch row s */
+};
+
+#define ML_ALL_STRATEGIES	GENMASK(ML_NR_STRATEGIES - 1, 0)
+
+/* An empty tally for a command of the @strategies (a mask of bits). */
+static inline void ml_tally_init(struct ml_tally *t, u32 strategies)
+{
+	memset(t->s, 0, sizeof(t->s));
+	t->strategies = strategies;
+}
+
+static inline void ml_tally_mark_peak(struct ml_tally *t)
+{
+	unsigned long mask = t->strategies;
+	unsigned int i;
+
+	for_each_set_bit(i, &mask, ML_NR_STRATEGIES)
+		t->s[i].peak = max(t->s[i].peak, t->s[i].bytes_alloc);
+}
+
 struct ml_snapshot {
 	struct ml_counters s[ML_NR_STRATEGIES];
 	struct ml_counters total;
@@ -121,19 +186,108 @@ struct ml_snapshot {
 void ml_stats_init(u64 cap);
 int ml_stats_reserve(u64 bytes);
 void ml_stats_unreserve(u64 bytes);
-void ml_stats_alloc(enum ml_strategy s, u64 req, u64 alloc, u64 reserved);
-void ml_stats_free(enum ml_strategy s, u64 req, u64 alloc);
+void ml_stats_fold(const struct ml_tally *t, u64 unreserve);
 void ml_stats_failure(enum ml_strategy s);
 int ml_stats_reset(void);
 void ml_stats_snapshot(struct ml_snapshot *snap);
 int ml_stats_proc_init(struct proc_dir_entry *dir);
+/* the same on a given instance (the bench's private one) */
+void ml_stats_init_in(struct ml_stats *st, u64 cap);
+int ml_stats_reserve_in(struct ml_stats *st, u64 bytes);
+void ml_stats_fold_in(struct ml_stats *st, const struct ml_tally *t, u64 unreserve);
 
-/* latency.c: a histogram of the latency of every allocation */
-void ml_latency_record(enum ml_strategy s, u64 ns);
+/*
+ * latency.c: a histogram of the latency of every allocation, per strategy:
+ * power-of-two nanosecond buckets counted per CPU, so recording is one
+ * increment. Bucket b counts latencies in [2^b, 2^(b+1)) ns; 0 goes to 0.
+ */
+#define ML_LAT_BUCKETS	40
+
+struct ml_latency {
+	u64 count[ML_NR_STRATEGIES][ML_LAT_BUCKETS];
+};
+
+struct ml_latency __percpu *ml_latency_main(void);
 void ml_latency_reset(void);
 int ml_latency_debugfs_init(struct dentry *dir);
+/* a private histogram, for the bench */
+struct ml_latency __percpu *ml_latency_alloc(void);
+void ml_latency_free(struct ml_latency __percpu *lat);
+
+static __always_inline void ml_latency_record_to(struct ml_latency __percpu *lat,
+						 enum ml_strategy s, u64 ns)
+{
+	unsigned int b = ns ? ilog2(ns) : 0;
+
+	this_cpu_inc(lat->count[s][min(b, ML_LAT_BUCKETS - 1)]);
+}
+
+/*
+ * The per-allocation steps: what every allocation and free memlab makes
+ * runs (track.c), and what the bench's counted path runs (bench.c). No lock,
+ * no clocksource read: the strategy's operation and a few additions to the
+ * command's tally on its stack.
+ */
+static __always_inline void ml_tally_alloc(struct ml_tally *t, const struct ml_obj *obj,
+					   int err)
+{
+	struct ml_tally_row *r = &t->s[obj->strategy];
+
+	if (unlikely(err)) {
+		r->failures++;
+		return;
+	}
+	r->allocs++;
+	r->bytes_req += obj->bytes_req;
+	r->bytes_alloc += obj->bytes_alloc;
+}
+
+/* One allocation, tallied; no latency recorded (the bench's nolatency path). */
+static __always_inline int ml_obj_alloc_step(struct ml_obj *obj, gfp_t gfp,
+					     struct ml_tally *t)
+{
+	int err = ml_ops(obj->strategy)->alloc(obj, gfp);
+
+	ml_tally_alloc(t, obj, err);
+	return err;
+}
+
+/*
+ * One allocation, tallied, its latency recorded into @lat: memlab's path.
+ * sched_clock() is the CPU's clock (the TSC), cheap where ktime_get_ns() may
+ * read an emulated HPET. It is per CPU and the allocation may sleep and move
+ * to another: memlab does not pin it there (migrate_disable() costs more
+ * than both reads under emulation); a negative difference counts as 0.
+ */
+static __always_inline int ml_obj_alloc_timed(struct ml_obj *obj, gfp_t gfp,
+					      struct ml_tally *t,
+					      struct ml_latency __percpu *lat)
+{
+	u64 t0, t1;
+	int err;
+
+	t0 = sched_clock();
+	err = ml_ops(obj->strategy)->alloc(obj, gfp);
+	t1 = sched_clock();
+	ml_latency_record_to(lat, obj->strategy, t1 > t0 ? t1 - t0 : 0);
+	ml_tally_alloc(t, obj, err);
+	return err;
+}
+
+/* Give back one allocation's memory, into the command's tally. */
+static __always_inline void ml_obj_free_step(struct ml_obj *obj, struct ml_tally *t)
+{
+	struct ml_tally_row *r = &t->s[obj->strategy];
+
+	ml_ops(obj->strategy)->free(obj);
+	r->frees++;
+	r->bytes_req -= obj->bytes_req;
+	r->bytes_alloc -= obj->bytes_alloc;
+	obj->ptr = NULL;
+}
 
 /* track.c: the one path every allocation takes */
+#define ML_FREE_BATCH		32	/* frees folded at once */
 int ml_track_init(void);
 void ml_track_exit(void);
 int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
@@ -150,18 +304,13 @@ int ml_control_exec(const char *buf, size_t len);
 
 /*
  * bench.c: time a strategy's raw allocate/free against memlab's counted path
- * (the strategy's ops plus the counting of track.c), see docs/bench.md.
+ * (the strategy's ops through track.c's per-allocation steps, and
+ * stats.c's fold, on private instances), see docs/bench.md.
  * It runs in the writer's context; ml_bench_stop() stops and waits for it.
  */
 int ml_bench_run(const struct ml_cmd *cmd);
 int ml_bench_debugfs_init(struct dentry *dir);
 void ml_bench_stop(void);
-
-/* latency.c, for the bench: a private histogram that the counted path fills */
-struct ml_latency;
-struct ml_latency __percpu *ml_latency_alloc(void);
-void ml_latency_free(struct ml_latency __percpu *lat);
-void ml_latency_record_to(struct ml_latency __percpu *lat, enum ml_strategy s, u64 ns);
 
 /* demo.c */
 void ml_demo_run(void);

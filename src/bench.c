@@ -5,22 +5,28 @@
  * publish min, p50, p99 and max of each in debugfs "bench". docs/bench.md
  * says what the figures mean.
  *
- * Two paths are timed, interleaved so that both see the same machine:
+ * Three paths are timed, interleaved so that all see the same machine:
  *  - raw: the kernel API itself (kmalloc(), kmem_cache_alloc(), ...), called
  *    directly with the gfp memlab uses in process context;
  *  - counted: what every allocation of memlab runs, minus the tracking record
- *    (struct ml_obj and its xarray slot): the strategy's ops through ml_ops(),
- *    the clock reads around the allocation, the latency histogram and the
- *    seqlocked counters, step for step as in track.c's ml_obj_allocate() and
- *    ml_obj_release(). It counts into private copies of the counters and of
- *    the latency histogram, so /proc/memlab/stats is left as it was.
+ *    (struct ml_obj, its xarray slot, the pool's reference): the very steps
+ *    track.c runs, ml_obj_alloc_timed() and ml_obj_free_step() (memlab.h),
+ *    which call the strategy's ops through ml_ops(), time the allocation for
+ *    the latency histogram and tally it on the stack. Each round is folded into the counters as a
+ *    command is (stats.c's ml_stats_fold_in(): once after the allocations,
+ *    once per ML_FREE_BATCH frees), outside the timed operations: that
+ *    per-command cost has its own cost rows. The counters and the latency
+ *    histogram are private instances of the run, so /proc/memlab/stats and
+ *    the latency file are left as they were;
+ *  - nolatency: the counted path without the latency histogram
+ *    (ml_obj_alloc_step()), to show what the histogram costs.
  *
  * Patterns: "pair" allocates and frees at once, each iteration (the
  * allocator's per-CPU caches hand back the object just freed); "batch" keeps
  * ML_BENCH_BATCH_MAX objects (fewer if there are fewer iterations) outstanding,
- * then frees them all, which drains those caches. Each round runs the raw
- * path and the counted path one after the other, which goes first
- * alternating, so the bench holds at most one batch at a time.
+ * then frees them all, which drains those caches. Each round runs the three
+ * paths one after the other, which goes first rotating, so the bench holds
+ * at most one batch at a time.
  *
  * Timing: each operation is timed on its own with sched_clock() (ns) and
  * get_cycles() (cycles), with preemption and interrupts enabled: the
@@ -64,7 +70,6 @@
 #include <linux/mempool.h>
 #include <linux/percpu.h>
 #include <linux/mutex.h>
-#include <linux/seqlock.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/clock.h>
@@ -83,7 +88,7 @@
 #define ML_BENCH_BATCH_MAX	1024
 /* Warm-up: a tenth of the iterations, at least this many. */
 #define ML_BENCH_WARMUP_MIN	100
-/* Samples of the empty timed region, and of one ktime_get_ns(). */
+/* Samples of each piece timed alone (the empty region, the clock, ...). */
 #define ML_BENCH_CLOCK_SAMPLES	1000
 /* Same alignment as the percpu strategy. */
 #define ML_BENCH_PERCPU_ALIGN	__alignof__(unsigned long long)
@@ -93,16 +98,20 @@
 #define ML_HIST_SUB		BIT(ML_HIST_SUB_BITS)
 #define ML_HIST_BUCKETS		((64 - ML_HIST_SUB_BITS + 1) * ML_HIST_SUB)
 
-enum ml_bench_path { ML_PATH_RAW, ML_PATH_COUNTED, ML_NR_PATHS };
+enum ml_bench_path { ML_PATH_RAW, ML_PATH_COUNTED, ML_PATH_NOLAT, ML_NR_PATHS };
 enum ml_bench_op { ML_BOP_ALLOC, ML_BOP_FREE, ML_NR_BOPS };
 enum ml_bench_unit { ML_UNIT_NS, ML_UNIT_CYCLES, ML_NR_UNITS };
-enum ml_bench_cal { ML_CAL_TIMER, ML_CAL_KTIME, ML_CAL_LATENCY, ML_CAL_STATS, ML_NR_CAL };
+/* The timed pieces, then the fold amortized over a round's objects. */
+enum ml_bench_cal {
+	ML_CAL_TIMER, ML_CAL_CLOCK, ML_CAL_LATENCY, ML_CAL_FOLD, ML_NR_TIMED_CAL,
+	ML_CAL_FOLD_OBJ = ML_NR_TIMED_CAL, ML_NR_CAL
+};
 
-static const char *const ml_path_names[ML_NR_PATHS] = { "raw", "counted" };
+static const char *const ml_path_names[ML_NR_PATHS] = { "raw", "counted", "nolatency" };
 static const char *const ml_op_names[ML_NR_BOPS] = { "alloc", "free" };
 static const char *const ml_unit_names[ML_NR_UNITS] = { "ns", "cycles" };
 static const char *const ml_cal_names[ML_NR_CAL] = {
-	"timer", "ktime_get_ns", "latency_record", "stats_alloc_free",
+	"timer", "latency_clock", "latency_record", "stats_fold", "stats_fold_per_object",
 };
 
 static const char *const ml_pattern_names[] = {
@@ -126,18 +135,6 @@ struct ml_bench_fig {
 	u64 max;
 };
 
-/*
- * The counters the counted path updates: the same layout and the same
- * updates as stats.c's, on a copy private to one run.
- */
-struct ml_bench_stats {
-	seqlock_t lock;
-	struct ml_counters s[ML_NR_STRATEGIES];
-	u64 total_peak;
-	u64 used;
-	u64 reserved;
-};
-
 /* One run: its parameters, its histograms and the objects it holds. */
 struct ml_bench {
 	enum ml_strategy strategy;
@@ -152,7 +149,7 @@ struct ml_bench {
 	bool record;			/* false while warming up */
 	struct ml_hist hist[ML_NR_PATHS][ML_NR_BOPS][ML_NR_UNITS];
 	struct ml_hist clock_hist[ML_NR_UNITS];	/* calibration, reused */
-	struct ml_bench_stats stats;
+	struct ml_stats stats;		/* private counters of the counted paths */
 	struct ml_latency __percpu *latency;
 	struct ml_obj objs[];
 };
@@ -172,6 +169,7 @@ struct ml_bench_result {
 	u64 elapsed_ns;
 	u64 cpu_mhz;
 	u64 cost[ML_NR_CAL][ML_NR_UNITS];	/* p50 of each piece alone */
+	u64 folds_per_round;
 	struct ml_bench_fig fig[ML_NR_PATHS][ML_NR_BOPS][ML_NR_UNITS];
 };
 
@@ -352,79 +350,15 @@ static void ml_raw_free(struct ml_bench *b, struct ml_obj *obj)
 }
 
 /*
- * The counted path. The counters' updates are stats.c's ml_stats_alloc(),
- * ml_stats_free() and ml_stats_failure() on the private copy; they are out
- * of line, as the real ones are for track.c. Keep all of this in step with
- * stats.c and track.c.
+ * The counted paths: track.c's own steps, on the run's private histogram,
+ * tallied into the round's tally.
  */
-static noinline void ml_bench_stats_alloc(struct ml_bench_stats *st, enum ml_strategy s,
-					  u64 req, u64 alloc, u64 reserved)
+static int ml_counted_alloc(struct ml_bench *b, enum ml_bench_path p, struct ml_obj *obj,
+			    struct ml_tally *t)
 {
-	struct ml_counters *c = &st->s[s];
-
-	write_seqlock(&st->lock);
-	st->reserved -= reserved;
-	st->used += alloc;
-	c->allocs++;
-	c->bytes_req += req;
-	c->bytes_alloc += alloc;
-	if (c->bytes_alloc > c->peak_bytes_alloc)
-		c->peak_bytes_alloc = c->bytes_alloc;
-	if (st->used > st->total_peak)
-		st->total_peak = st->used;
-	write_sequnlock(&st->lock);
-}
-
-static noinline void ml_bench_stats_free(struct ml_bench_stats *st, enum ml_strategy s,
-					 u64 req, u64 alloc)
-{
-	struct ml_counters *c = &st->s[s];
-
-	write_seqlock(&st->lock);
-	st->used -= alloc;
-	c->frees++;
-	c->bytes_req -= req;
-	c->bytes_alloc -= alloc;
-	write_sequnlock(&st->lock);
-}
-
-static noinline void ml_bench_stats_failure(struct ml_bench_stats *st, enum ml_strategy s)
-{
-	write_seqlock(&st->lock);
-	st->s[s].failures++;
-	write_sequnlock(&st->lock);
-}
-
-/* track.c's ml_obj_allocate(), on the private counters and histogram. */
-static int ml_counted_alloc(struct ml_bench *b, struct ml_obj *obj)
-{
-	const struct ml_strategy_ops *ops = ml_ops(obj->strategy);
-	u64 t0, t1;
-	int err;
-
-	t0 = ktime_get_ns();
-	err = ops->alloc(obj, b->gfp);
-	t1 = ktime_get_ns();
-	ml_latency_record_to(b->latency, obj->strategy, t1 - t0);
-	if (err) {
-		obj->ptr = NULL;
-		ml_bench_stats_failure(&b->stats, obj->strategy);
-		return err;
-	}
-	obj->t_ns = t1;
-	ml_bench_stats_alloc(&b->stats, obj->strategy, obj->bytes_req, obj->bytes_alloc,
-			     b->per);
-	return 0;
-}
-
-/* track.c's ml_obj_release(), on the private counters. */
-static void ml_counted_free(struct ml_bench *b, struct ml_obj *obj)
-{
-	const struct ml_strategy_ops *ops = ml_ops(obj->strategy);
-
-	ops->free(obj);
-	ml_bench_stats_free(&b->stats, obj->strategy, obj->bytes_req, obj->bytes_alloc);
-	obj->ptr = NULL;
+	if (p == ML_PATH_COUNTED)
+		return ml_obj_alloc_timed(obj, b->gfp, t, b->latency);
+	return ml_obj_alloc_step(obj, b->gfp, t);
 }
 
 static struct ml_hist *ml_bench_hist(struct ml_bench *b, enum ml_bench_path p,
@@ -433,33 +367,32 @@ static struct ml_hist *ml_bench_hist(struct ml_bench *b, enum ml_bench_path p,
 	return b->record ? b->hist[p][op] : NULL;
 }
 
-static int ml_bench_alloc_one(struct ml_bench *b, enum ml_bench_path p, struct ml_obj *obj)
+static int ml_bench_alloc_one(struct ml_bench *b, enum ml_bench_path p, struct ml_obj *obj,
+			      struct ml_tally *t)
 {
-	struct ml_tick t;
+	struct ml_tick tk;
 	int err;
 
-	ml_tick_start(&t);
+	ml_tick_start(&tk);
 	if (p == ML_PATH_RAW)
 		err = ml_raw_alloc(b, obj);
 	else
-		err = ml_counted_alloc(b, obj);
-	ml_tick_stop(&t, err ? NULL : ml_bench_hist(b, p, ML_BOP_ALLOC));
+		err = ml_counted_alloc(b, p, obj, t);
+	ml_tick_stop(&tk, err ? NULL : ml_bench_hist(b, p, ML_BOP_ALLOC));
 	return err;
 }
 
-static void ml_bench_free_one(struct ml_bench *b, enum ml_bench_path p, struct ml_obj *obj)
+static void ml_bench_free_one(struct ml_bench *b, enum ml_bench_path p, struct ml_obj *obj,
+			      struct ml_tally *t)
 {
-	struct ml_tick t;
+	struct ml_tick tk;
 
-	ml_tick_start(&t);
+	ml_tick_start(&tk);
 	if (p == ML_PATH_RAW)
 		ml_raw_free(b, obj);
 	else
-		ml_counted_free(b, obj);
-	ml_tick_stop(&t, ml_bench_hist(b, p, ML_BOP_FREE));
-	/* The next counted allocation takes its share of the reservation again. */
-	if (p == ML_PATH_COUNTED)
-		b->stats.reserved += b->per;
+		ml_obj_free_step(obj, t);
+	ml_tick_stop(&tk, ml_bench_hist(b, p, ML_BOP_FREE));
 }
 
 static bool ml_bench_interrupted(void)
@@ -469,15 +402,26 @@ static bool ml_bench_interrupted(void)
 
 /*
  * One round of one path: allocate @n objects, then free them all. On an
- * error or an interruption, what was allocated is freed all the same.
+ * error or an interruption, what was allocated is freed all the same. The
+ * counted paths do what an "alloc" command and then a "free" command do
+ * with their tallies: reserve, fold the allocations once, fold the frees
+ * once per ML_FREE_BATCH; none of that is inside the timed operations.
  */
 static int ml_bench_round(struct ml_bench *b, enum ml_bench_path p, u64 n)
 {
+	bool counted = p != ML_PATH_RAW;
+	struct ml_tally tally;
 	u64 i, made;
 	int err = 0;
 
+	ml_tally_init(&tally, BIT(b->strategy));
+	if (counted) {
+		err = ml_stats_reserve_in(&b->stats, b->per * n);
+		if (err)
+			return err;
+	}
 	for (made = 0; made < n; made++) {
-		err = ml_bench_alloc_one(b, p, &b->objs[made]);
+		err = ml_bench_alloc_one(b, p, &b->objs[made], &tally);
 		if (err)
 			break;
 		if (n > 1) {
@@ -489,30 +433,38 @@ static int ml_bench_round(struct ml_bench *b, enum ml_bench_path p, u64 n)
 			cond_resched();
 		}
 	}
+	if (counted) {
+		ml_tally_mark_peak(&tally);
+		ml_stats_fold_in(&b->stats, &tally, b->per * n);
+		ml_tally_init(&tally, BIT(b->strategy));
+	}
 	for (i = 0; i < made; i++) {
-		ml_bench_free_one(b, p, &b->objs[i]);
+		ml_bench_free_one(b, p, &b->objs[i], &tally);
+		if (counted && (i % ML_FREE_BATCH == ML_FREE_BATCH - 1 || i == made - 1)) {
+			ml_stats_fold_in(&b->stats, &tally, 0);
+			ml_tally_init(&tally, BIT(b->strategy));
+		}
 		if (n > 1)
 			cond_resched();
 	}
 	return err;
 }
 
-/* @iters iterations, in rounds of a batch; raw and counted take turns first. */
+/* @iters iterations, in rounds of a batch; the paths take turns going first. */
 static int ml_bench_loop(struct ml_bench *b, u64 iters)
 {
-	enum ml_bench_path first, second;
+	unsigned int first, i;
 	u64 done = 0, n;
 	int err;
 
 	while (done < iters) {
 		n = min(iters - done, b->batch);
-		first = (b->rounds++ & 1) ? ML_PATH_COUNTED : ML_PATH_RAW;
-		second = first == ML_PATH_RAW ? ML_PATH_COUNTED : ML_PATH_RAW;
-		err = ml_bench_round(b, first, n);
-		if (!err)
-			err = ml_bench_round(b, second, n);
-		if (err)
-			return err;
+		first = b->rounds++ % ML_NR_PATHS;
+		for (i = 0; i < ML_NR_PATHS; i++) {
+			err = ml_bench_round(b, (first + i) % ML_NR_PATHS, n);
+			if (err)
+				return err;
+		}
 		done += n;
 		if (ml_bench_interrupted())
 			return -EINTR;
@@ -523,30 +475,35 @@ static int ml_bench_loop(struct ml_bench *b, u64 iters)
 
 /*
  * What the pieces of the counted path cost, timed alone: the empty timed
- * region (the timer's own cost, included in every figure), one
- * ktime_get_ns() (the counted path reads it twice), one latency record, and
- * one counters' update for an allocation and one for its free.
+ * region (the timer's own cost, included in every figure); the latency
+ * clock, two sched_clock() reads; one latency record; one fold of a
+ * command's tally into the counters.
  */
 static void ml_bench_cal_piece(struct ml_bench *b, enum ml_bench_cal piece)
 {
 	struct ml_hist *h = b->clock_hist;
+	struct ml_tally tally;
 	struct ml_tick t;
 	unsigned int i;
 
+	ml_tally_init(&tally, BIT(b->strategy));
+	tally.s[b->strategy].allocs = 1;
+	tally.s[b->strategy].frees = 1;
+	tally.s[b->strategy].peak = b->per;
 	ml_hist_init(&h[ML_UNIT_NS]);
 	ml_hist_init(&h[ML_UNIT_CYCLES]);
 	for (i = 0; i < ML_BENCH_CLOCK_SAMPLES; i++) {
 		ml_tick_start(&t);
 		switch (piece) {
-		case ML_CAL_KTIME:
-			ktime_get_ns();
+		case ML_CAL_CLOCK:
+			sched_clock();
+			sched_clock();
 			break;
 		case ML_CAL_LATENCY:
 			ml_latency_record_to(b->latency, b->strategy, i);
 			break;
-		case ML_CAL_STATS:
-			ml_bench_stats_alloc(&b->stats, b->strategy, b->size, b->per, 0);
-			ml_bench_stats_free(&b->stats, b->strategy, b->size, b->per);
+		case ML_CAL_FOLD:
+			ml_stats_fold_in(&b->stats, &tally, 0);
 			break;
 		default:
 			break;
@@ -560,7 +517,7 @@ static void ml_bench_calibrate(struct ml_bench *b, struct ml_bench_result *res)
 	u64 timer, v;
 	int c, u;
 
-	for (c = 0; c < ML_NR_CAL; c++) {
+	for (c = 0; c < ML_NR_TIMED_CAL; c++) {
 		ml_bench_cal_piece(b, c);
 		for (u = 0; u < ML_NR_UNITS; u++) {
 			/* The pieces net of the timer's own cost, the timer as is. */
@@ -569,6 +526,14 @@ static void ml_bench_calibrate(struct ml_bench *b, struct ml_bench_result *res)
 			res->cost[c][u] = v > timer ? v - timer : 0;
 		}
 	}
+	/*
+	 * A round of n objects is folded 1 + ceil(n / ML_FREE_BATCH) times, as
+	 * an "alloc" command of n and the "free" that gives them back are.
+	 */
+	res->folds_per_round = 1 + DIV_ROUND_UP_ULL(b->batch, ML_FREE_BATCH);
+	for (u = 0; u < ML_NR_UNITS; u++)
+		res->cost[ML_CAL_FOLD_OBJ][u] =
+			div64_u64(res->cost[ML_CAL_FOLD][u] * res->folds_per_round, b->batch);
 }
 
 static void ml_bench_results(struct ml_bench *b, struct ml_bench_result *res)
@@ -634,8 +599,8 @@ static struct ml_bench *ml_bench_create(const struct ml_cmd *cmd, struct ml_pool
 	b->order = get_order(cmd->size);
 	b->gfp = GFP_KERNEL | __GFP_NOWARN;	/* as track.c in process context */
 	b->batch = batch;
-	seqlock_init(&b->stats.lock);
-	b->stats.reserved = per * batch;
+	/* The private counters' cap: what the bench reserved against memlab's. */
+	ml_stats_init_in(&b->stats, per * batch);
 	for (i = 0; i < batch; i++) {
 		b->objs[i].strategy = cmd->strategy;
 		b->objs[i].context = ML_CTX_PROCESS;
@@ -775,12 +740,13 @@ static void ml_bench_show_head(struct seq_file *m, const struct ml_bench_result 
 
 static void ml_bench_show_done(struct seq_file *m, const struct ml_bench_result *r)
 {
-	const struct ml_bench_fig *f, *raw_a, *raw_f, *cnt_a, *cnt_f;
+	const struct ml_bench_fig *f;
+	u64 raw_a, raw_f, cnt_a, cnt_f, nol_a, nol_f, timer, fold;
 	int p, op, u, c;
-	u64 timer;
 
 	seq_printf(m, "elapsed_ms %llu\n", div_u64(r->elapsed_ns, NSEC_PER_MSEC));
 	seq_printf(m, "cpu_mhz_estimate %llu\n", r->cpu_mhz);
+	seq_printf(m, "folds_per_round %llu\n", r->folds_per_round);
 	seq_puts(m, "# cost piece p50_ns p50_cycles: timed alone, net of the timer's own cost\n");
 	for (c = 0; c < ML_NR_CAL; c++)
 		seq_printf(m, "cost %s %llu %llu\n", ml_cal_names[c],
@@ -796,15 +762,21 @@ static void ml_bench_show_done(struct seq_file *m, const struct ml_bench_result 
 			}
 		}
 	}
-	raw_a = &r->fig[ML_PATH_RAW][ML_BOP_ALLOC][ML_UNIT_NS];
-	raw_f = &r->fig[ML_PATH_RAW][ML_BOP_FREE][ML_UNIT_NS];
-	cnt_a = &r->fig[ML_PATH_COUNTED][ML_BOP_ALLOC][ML_UNIT_NS];
-	cnt_f = &r->fig[ML_PATH_COUNTED][ML_BOP_FREE][ML_UNIT_NS];
+	raw_a = r->fig[ML_PATH_RAW][ML_BOP_ALLOC][ML_UNIT_NS].p50;
+	raw_f = r->fig[ML_PATH_RAW][ML_BOP_FREE][ML_UNIT_NS].p50;
+	cnt_a = r->fig[ML_PATH_COUNTED][ML_BOP_ALLOC][ML_UNIT_NS].p50;
+	cnt_f = r->fig[ML_PATH_COUNTED][ML_BOP_FREE][ML_UNIT_NS].p50;
+	nol_a = r->fig[ML_PATH_NOLAT][ML_BOP_ALLOC][ML_UNIT_NS].p50;
+	nol_f = r->fig[ML_PATH_NOLAT][ML_BOP_FREE][ML_UNIT_NS].p50;
 	timer = r->cost[ML_CAL_TIMER][ML_UNIT_NS];
+	fold = r->cost[ML_CAL_FOLD_OBJ][ML_UNIT_NS];
 	seq_puts(m, "# (counted p50 - raw p50) / (raw p50 - timer), ns; overhead_pct: alloc + free\n");
-	ml_bench_show_pct(m, "overhead_alloc_pct", cnt_a->p50, raw_a->p50, timer);
-	ml_bench_show_pct(m, "overhead_free_pct", cnt_f->p50, raw_f->p50, timer);
-	ml_bench_show_pct(m, "overhead_pct", cnt_a->p50 + cnt_f->p50, raw_a->p50 + raw_f->p50,
+	ml_bench_show_pct(m, "overhead_alloc_pct", cnt_a, raw_a, timer);
+	ml_bench_show_pct(m, "overhead_free_pct", cnt_f, raw_f, timer);
+	ml_bench_show_pct(m, "overhead_pct", cnt_a + cnt_f, raw_a + raw_f, 2 * timer);
+	seq_puts(m, "# the same without the latency histogram (nolatency), and with the folds\n");
+	ml_bench_show_pct(m, "overhead_nolatency_pct", nol_a + nol_f, raw_a + raw_f, 2 * timer);
+	ml_bench_show_pct(m, "overhead_with_fold_pct", cnt_a + cnt_f + fold, raw_a + raw_f,
 			  2 * timer);
 }
 

@@ -2,11 +2,12 @@
 /*
  * A histogram of the latency of every allocation memlab made, per strategy:
  * power-of-two nanosecond buckets counted per CPU, so recording is one
- * increment on the allocation path. debugfs "latency" prints it.
+ * increment on the allocation path (ml_obj_alloc_timed() in memlab.h, which
+ * times the allocation with sched_clock()). debugfs "latency" prints it.
  *
- * The bench's counted path records with the very same code into a private
- * histogram of its own (ml_latency_alloc()), so that timing memlab's
- * counting does not fill this one with the bench's allocations.
+ * The bench's counted path runs that same function with a private histogram
+ * of its own (ml_latency_alloc()), so that timing memlab's counting does not
+ * fill this one with the bench's allocations.
  */
 #include <linux/percpu.h>
 #include <linux/log2.h>
@@ -16,29 +17,15 @@
 
 #include "memlab.h"
 
-/* Bucket b counts latencies in [2^b, 2^(b+1)) ns; bucket 0 also holds 0. */
-#define ML_LAT_BUCKETS	40
-
-struct ml_latency {
-	u64 count[ML_NR_STRATEGIES][ML_LAT_BUCKETS];
-};
-
 static DEFINE_PER_CPU(struct ml_latency, ml_latency);
 
-static __always_inline void ml_latency_add(struct ml_latency __percpu *lat,
-					   enum ml_strategy s, u64 ns)
+/* memlab's own histogram, the one debugfs "latency" shows */
+struct ml_latency __percpu *ml_latency_main(void)
 {
-	unsigned int b = ns ? ilog2(ns) : 0;
-
-	this_cpu_inc(lat->count[s][min(b, ML_LAT_BUCKETS - 1)]);
+	return &ml_latency;
 }
 
-void ml_latency_record(enum ml_strategy s, u64 ns)
-{
-	ml_latency_add(&ml_latency, s, ns);
-}
-
-/* For the bench: a private histogram, and recording into it. */
+/* For the bench: a private histogram. */
 struct ml_latency __percpu *ml_latency_alloc(void)
 {
 	return alloc_percpu(struct ml_latency);
@@ -47,11 +34,6 @@ struct ml_latency __percpu *ml_latency_alloc(void)
 void ml_latency_free(struct ml_latency __percpu *lat)
 {
 	free_percpu(lat);
-}
-
-void ml_latency_record_to(struct ml_latency __percpu *lat, enum ml_strategy s, u64 ns)
-{
-	ml_latency_add(lat, s, ns);
 }
 
 void ml_latency_reset(void)

@@ -1,48 +1,54 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The counters behind /proc/memlab/stats. Writers take one seqlock per
- * allocation or free (an uncontended spinlock and two increments); readers
- * copy a snapshot without blocking writers and retry if one got in between,
- * so the contract's invariants hold at every read, also while other CPUs
- * allocate. The cap is enforced here too: a command reserves what it may
- * take before allocating, so used_bytes never exceeds cap_bytes.
+ * The counters behind /proc/memlab/stats. A command tallies its allocations
+ * and frees on its own stack (struct ml_tally, see track.c) and folds the
+ * tally in here once, under one seqlock: once per command, once per batch of
+ * frees. Readers copy a snapshot without blocking writers and retry if a
+ * fold got in between, so the contract's invariants hold at every read, also
+ * while other CPUs allocate. The cap is enforced here too: a command reserves
+ * what it may take before allocating, and its fold turns the reservation into
+ * used bytes, so used_bytes + reserved never exceeds cap_bytes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/seqlock.h>
+#include <linux/bitops.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 
 #include "memlab.h"
 
-static struct {
-	seqlock_t lock;
-	struct ml_counters s[ML_NR_STRATEGIES];
-	u64 total_peak;
-	u64 used;		/* sum of bytes_alloc of live allocations */
-	u64 reserved;		/* taken by commands under way, not yet used */
-	u64 cap;
-} ml_stats;
+static struct ml_stats ml_stats;
+
+void ml_stats_init_in(struct ml_stats *st, u64 cap)
+{
+	memset(st, 0, sizeof(*st));
+	seqlock_init(&st->lock);
+	st->cap = cap;
+}
 
 void ml_stats_init(u64 cap)
 {
-	memset(&ml_stats, 0, sizeof(ml_stats));
-	seqlock_init(&ml_stats.lock);
-	ml_stats.cap = cap;
+	ml_stats_init_in(&ml_stats, cap);
+}
+
+int ml_stats_reserve_in(struct ml_stats *st, u64 bytes)
+{
+	int err = 0;
+
+	write_seqlock(&st->lock);
+	if (bytes > st->cap - st->used - st->reserved)
+		err = -ENOSPC;
+	else
+		st->reserved += bytes;
+	write_sequnlock(&st->lock);
+	return err;
 }
 
 int ml_stats_reserve(u64 bytes)
 {
-	int err = 0;
-
-	write_seqlock(&ml_stats.lock);
-	if (bytes > ml_stats.cap - ml_stats.used - ml_stats.reserved)
-		err = -ENOSPC;
-	else
-		ml_stats.reserved += bytes;
-	write_sequnlock(&ml_stats.lock);
-	return err;
+	return ml_stats_reserve_in(&ml_stats, bytes);
 }
 
 void ml_stats_unreserve(u64 bytes)
@@ -53,34 +59,43 @@ void ml_stats_unreserve(u64 bytes)
 	write_sequnlock(&ml_stats.lock);
 }
 
-/* An allocation was made: @alloc bytes move from the reservation to used. */
-void ml_stats_alloc(enum ml_strategy s, u64 req, u64 alloc, u64 reserved)
+/*
+ * Fold a command's tally in, and give back @unreserve bytes of its
+ * reservation. A peak is the highest of the old peak and what the command
+ * reached on top of the counters as they are now: exact for a command that
+ * only allocates, and it includes what a failed all-or-nothing command made
+ * before undoing it. The reservation covered what the command held, so the
+ * total's peak never exceeds the cap.
+ */
+void ml_stats_fold_in(struct ml_stats *st, const struct ml_tally *t, u64 unreserve)
 {
-	struct ml_counters *c = &ml_stats.s[s];
+	unsigned long mask = t->strategies;
+	const struct ml_tally_row *r;
+	struct ml_counters *c;
+	unsigned int s;
 
-	write_seqlock(&ml_stats.lock);
-	ml_stats.reserved -= reserved;
-	ml_stats.used += alloc;
-	c->allocs++;
-	c->bytes_req += req;
-	c->bytes_alloc += alloc;
-	if (c->bytes_alloc > c->peak_bytes_alloc)
-		c->peak_bytes_alloc = c->bytes_alloc;
-	if (ml_stats.used > ml_stats.total_peak)
-		ml_stats.total_peak = ml_stats.used;
-	write_sequnlock(&ml_stats.lock);
+	write_seqlock(&st->lock);
+	WARN_ON_ONCE(unreserve > st->reserved);
+	st->reserved -= unreserve;
+	for_each_set_bit(s, &mask, ML_NR_STRATEGIES) {
+		r = &t->s[s];
+		c = &st->s[s];
+		/* Only an alloc command, of one strategy, has a peak. */
+		st->total_peak = max(st->total_peak, st->used + r->peak);
+		c->peak_bytes_alloc = max(c->peak_bytes_alloc, c->bytes_alloc + r->peak);
+		c->allocs += r->allocs;
+		c->frees += r->frees;
+		c->failures += r->failures;
+		c->bytes_req += r->bytes_req;
+		c->bytes_alloc += r->bytes_alloc;
+		st->used += r->bytes_alloc;
+	}
+	write_sequnlock(&st->lock);
 }
 
-void ml_stats_free(enum ml_strategy s, u64 req, u64 alloc)
+void ml_stats_fold(const struct ml_tally *t, u64 unreserve)
 {
-	struct ml_counters *c = &ml_stats.s[s];
-
-	write_seqlock(&ml_stats.lock);
-	ml_stats.used -= alloc;
-	c->frees++;
-	c->bytes_req -= req;
-	c->bytes_alloc -= alloc;
-	write_sequnlock(&ml_stats.lock);
+	ml_stats_fold_in(&ml_stats, t, unreserve);
 }
 
 void ml_stats_failure(enum ml_strategy s)

@@ -5,6 +5,7 @@
  */
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "memlab.h"
 
 static int ml_kmem_cache_alloc(struct ml_obj *obj, gfp_t gfp)
@@ -21,10 +22,16 @@ static void ml_kmem_cache_free(struct ml_obj *obj)
 	kmem_cache_free(obj->pool->cache, obj->ptr);
 }
 
+/* A little under KMALLOC_MAX_SIZE: room for SLUB's metadata (compat.h). */
+static u64 ml_kmem_cache_limit(void)
+{
+	return ML_SLAB_OBJ_MAX;
+}
+
 const struct ml_strategy_ops ml_kmem_cache_ops = {
 	.alloc = ml_kmem_cache_alloc,
 	.free = ml_kmem_cache_free,
 	.max_bytes = ml_pool_elem_size,
-	.limit = ml_kmalloc_limit,
+	.limit = ml_kmem_cache_limit,
 	.has_pool = true,
 };

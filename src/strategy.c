@@ -4,7 +4,7 @@
  */
 #include "memlab.h"
 
-static const struct ml_strategy_ops *const ml_strategies[ML_NR_STRATEGIES] = {
+const struct ml_strategy_ops *const ml_strategies[ML_NR_STRATEGIES] = {
 	[ML_KMALLOC]		= &ml_kmalloc_ops,
 	[ML_KZALLOC]		= &ml_kzalloc_ops,
 	[ML_VMALLOC]		= &ml_vmalloc_ops,
@@ -14,11 +14,6 @@ static const struct ml_strategy_ops *const ml_strategies[ML_NR_STRATEGIES] = {
 	[ML_MEMPOOL]		= &ml_mempool_ops,
 	[ML_PERCPU]		= &ml_percpu_ops,
 };
-
-const struct ml_strategy_ops *ml_ops(enum ml_strategy s)
-{
-	return ml_strategies[s];
-}
 
 /* The request limits the parser enforces (E2BIG beyond them). */
 void ml_limits(struct ml_limits *lim)

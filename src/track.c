@@ -8,8 +8,16 @@
  *  1. reserve the cap, take the pool, make the records and reserve their ids
  *     (process context, may sleep);
  *  2. allocate, under a spinlock with GFP_ATOMIC for "atomic";
- *  3. publish the records in the reserved slots (cannot fail).
+ *  3. fold the command's tally into the counters, then publish the records
+ *     in the reserved slots (cannot fail).
  * A failure in 1 or 2 undoes everything the command made.
+ *
+ * The per-allocation step (ml_obj_alloc_timed(), memlab.h) takes no lock and
+ * reads no clocksource: the allocation, timed with sched_clock() for the
+ * latency histogram, and a few additions to the command's tally on its
+ * stack. The counters see the tally once per command (ml_stats_fold()),
+ * frees once per batch of ML_FREE_BATCH. The bench's counted path runs the
+ * same steps.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,8 +34,6 @@
 
 /* Allocations made in one go under the atomic-context spinlock. */
 #define ML_ATOMIC_BATCH		64
-/* Records freed per pass over the xarray's lock. */
-#define ML_FREE_BATCH		32
 #define ML_RESCHED_EVERY	1024
 
 static DEFINE_XARRAY_ALLOC1(ml_objs);
@@ -41,69 +47,35 @@ static const char *const ml_context_names[] = {
 	[ML_CTX_ATOMIC]		= "atomic",
 };
 
-/* Give back one allocation: the memory, its counters and its pool ref. */
-static void ml_obj_release(struct ml_obj *obj)
-{
-	const struct ml_strategy_ops *ops = ml_ops(obj->strategy);
-
-	ops->free(obj);
-	ml_stats_free(obj->strategy, obj->bytes_req, obj->bytes_alloc);
-	if (obj->pool)
-		ml_pool_put(obj->pool);
-}
-
-/* Phase 2 for one record: the timed allocation itself. */
-static int ml_obj_allocate(struct ml_obj *obj, gfp_t gfp, u64 reserved)
-{
-	const struct ml_strategy_ops *ops = ml_ops(obj->strategy);
-	u64 t0, t1;
-	int err;
-
-	t0 = ktime_get_ns();
-	err = ops->alloc(obj, gfp);
-	t1 = ktime_get_ns();
-	ml_latency_record(obj->strategy, t1 - t0);
-	if (err) {
-		obj->ptr = NULL;
-		ml_stats_failure(obj->strategy);
-		return err;
-	}
-	obj->t_ns = t1;
-	ml_stats_alloc(obj->strategy, obj->bytes_req, obj->bytes_alloc, reserved);
-	if (obj->pool)
-		refcount_inc(&obj->pool->ref);
-	return 0;
-}
-
 /* Phase 2 for up to ML_ATOMIC_BATCH records from *@pos; advances *@pos. */
-static int ml_chain_batch(struct ml_obj **pos, gfp_t gfp, u64 reserved, u64 *done)
+static int ml_chain_batch(struct ml_obj **pos, gfp_t gfp, struct ml_tally *t,
+			  struct ml_latency __percpu *lat)
 {
 	unsigned int n;
 	int err;
 
 	for (n = 0; *pos && n < ML_ATOMIC_BATCH; n++, *pos = (*pos)->next) {
-		err = ml_obj_allocate(*pos, gfp, reserved);
+		err = ml_obj_alloc_timed(*pos, gfp, t, lat);
 		if (err)
 			return err;
-		(*done)++;
 	}
 	return 0;
 }
 
 /* Phase 2 for a chain of records; stops at the first failure. */
-static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, u64 reserved,
-			     u64 *done)
+static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, struct ml_tally *t)
 {
+	struct ml_latency __percpu *lat = ml_latency_main();
 	struct ml_obj *pos = head;
 	int err = 0;
 
 	while (pos && !err) {
 		if (ctx == ML_CTX_ATOMIC) {
 			spin_lock(&ml_atomic_lock);
-			err = ml_chain_batch(&pos, GFP_ATOMIC | __GFP_NOWARN, reserved, done);
+			err = ml_chain_batch(&pos, GFP_ATOMIC | __GFP_NOWARN, t, lat);
 			spin_unlock(&ml_atomic_lock);
 		} else {
-			err = ml_chain_batch(&pos, GFP_KERNEL | __GFP_NOWARN, reserved, done);
+			err = ml_chain_batch(&pos, GFP_KERNEL | __GFP_NOWARN, t, lat);
 		}
 		cond_resched();
 	}
@@ -111,7 +83,7 @@ static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, u64 reser
 }
 
 /* Undo phases 1 and 2 for a chain: free what was allocated, drop the records. */
-static void ml_chain_undo(struct ml_obj *head)
+static void ml_chain_undo(struct ml_obj *head, struct ml_tally *t)
 {
 	struct ml_obj *obj, *next;
 	unsigned int n = 0;
@@ -119,7 +91,7 @@ static void ml_chain_undo(struct ml_obj *head)
 	for (obj = head; obj; obj = next) {
 		next = obj->next;
 		if (obj->ptr)
-			ml_obj_release(obj);
+			ml_obj_free_step(obj, t);
 		xa_erase(&ml_objs, obj->id);
 		kmem_cache_free(ml_obj_cache, obj);
 		if (++n % ML_RESCHED_EVERY == 0)
@@ -160,6 +132,24 @@ static int ml_chain_make(enum ml_strategy s, u64 size, u64 count,
 	return 0;
 }
 
+/* Phase 3: each record takes a reference on the pool, is stamped and stored. */
+static void ml_chain_publish(struct ml_obj *head)
+{
+	u64 now = ktime_get_coarse_ns();
+	struct ml_obj *obj;
+	unsigned int n = 0;
+
+	for (obj = head; obj; obj = obj->next) {
+		if (obj->pool)
+			refcount_inc(&obj->pool->ref);
+		obj->t_ns = now;
+		/* The slot is reserved: storing into it cannot fail. */
+		xa_store(&ml_objs, obj->id, obj, GFP_KERNEL);
+		if (++n % ML_RESCHED_EVERY == 0)
+			cond_resched();
+	}
+}
+
 /*
  * Make @count allocations of @size bytes with strategy @s, all or none.
  * On success *@first (if not NULL) is the first record, valid until freed.
@@ -168,10 +158,10 @@ int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
 	     struct ml_obj **first)
 {
 	const struct ml_strategy_ops *ops = ml_ops(s);
+	struct ml_tally tally;
 	struct ml_pool *pool = NULL;
-	struct ml_obj *head, *obj;
-	u64 per, need, done = 0;
-	unsigned int n = 0;
+	struct ml_obj *head;
+	u64 per, need;
 	int err;
 
 	if (ops->has_pool) {
@@ -190,42 +180,47 @@ int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
 	if (err)
 		goto out_put_pool;
 
+	ml_tally_init(&tally, BIT(s));
 	err = ml_chain_make(s, size, count, ctx, pool, &head);
 	if (err)
 		goto err_undo;
-	err = ml_chain_allocate(head, ctx, per, &done);
+	err = ml_chain_allocate(head, ctx, &tally);
+	/* What the command holds now is its peak, also if it must undo it. */
+	ml_tally_mark_peak(&tally);
 	if (err)
 		goto err_undo;
 
-	/* Phase 3: the slots are reserved, storing into them cannot fail. */
-	for (obj = head; obj; obj = obj->next) {
-		xa_store(&ml_objs, obj->id, obj, GFP_KERNEL);
-		if (++n % ML_RESCHED_EVERY == 0)
-			cond_resched();
-	}
+	/* Counted before they show in the allocations file, so never freed first. */
+	ml_stats_fold(&tally, need);
+	ml_chain_publish(head);
 	if (first)
 		*first = head;
 	goto out_put_pool;
 
 err_undo:
-	ml_chain_undo(head);
-	/* Each allocation made took its share of the reservation. */
-	ml_stats_unreserve(per * (count - done));
+	ml_chain_undo(head, &tally);
+	/* allocs and frees of what was made and undone, the failure, the peak */
+	ml_stats_fold(&tally, need);
 out_put_pool:
 	if (pool)
 		ml_pool_put(pool);
 	return err;
 }
 
-/* Free one record taken out of the xarray. */
-static void ml_obj_free(struct ml_obj *obj)
+/* Free one record taken out of the xarray, into the tally. */
+static void ml_obj_free(struct ml_obj *obj, struct ml_tally *t)
 {
-	ml_obj_release(obj);
+	struct ml_pool *pool = obj->pool;
+
+	ml_obj_free_step(obj, t);
 	kmem_cache_free(ml_obj_cache, obj);
+	if (pool)
+		ml_pool_put(pool);
 }
 
 int ml_free_id(u64 id)
 {
+	struct ml_tally tally;
 	struct ml_obj *obj;
 
 	if (id == 0 || id > U32_MAX)
@@ -233,19 +228,23 @@ int ml_free_id(u64 id)
 	obj = xa_erase(&ml_objs, id);
 	if (!obj)
 		return -ENOENT;
-	ml_obj_free(obj);
+	ml_tally_init(&tally, BIT(obj->strategy));
+	ml_obj_free(obj, &tally);
+	ml_stats_fold(&tally, 0);
 	return 0;
 }
 
 /*
  * Free every live allocation of strategy @s (all of them when @s < 0) and
  * say how many, and how many bytes_alloc, went. Records are taken out under
- * the xarray's lock, a batch at a time, and freed outside it.
+ * the xarray's lock, a batch at a time, freed outside it, and each batch is
+ * folded into the counters at once.
  */
 static u64 ml_free_matching(int s, u64 *bytes)
 {
 	struct ml_obj *batch[ML_FREE_BATCH];
 	unsigned long index = 0;
+	struct ml_tally tally;
 	struct ml_obj *obj;
 	unsigned int n, i;
 	u64 freed = 0;
@@ -262,11 +261,14 @@ static u64 ml_free_matching(int s, u64 *bytes)
 				break;
 		}
 		xa_unlock(&ml_objs);
+		ml_tally_init(&tally, s >= 0 ? BIT(s) : ML_ALL_STRATEGIES);
 		for (i = 0; i < n; i++) {
 			if (bytes)
 				*bytes += batch[i]->bytes_alloc;
-			ml_obj_free(batch[i]);
+			ml_obj_free(batch[i], &tally);
 		}
+		if (n)
+			ml_stats_fold(&tally, 0);
 		freed += n;
 		cond_resched();
 	} while (n == ML_FREE_BATCH);
@@ -320,7 +322,8 @@ static int ml_allocations_show(struct seq_file *m, void *v)
 		seq_puts(m, "# id strategy bytes_req bytes_alloc context age_ms\n");
 		return 0;
 	}
-	age_ms = div_u64(ktime_get_ns() - obj->t_ns, NSEC_PER_MSEC);
+	/* A coarse clock: one timer tick of resolution, no clocksource read. */
+	age_ms = div_u64(ktime_get_coarse_ns() - obj->t_ns, NSEC_PER_MSEC);
 	seq_printf(m, "%u %s %llu %llu %s %llu\n", obj->id, ml_strategy_name(obj->strategy),
 		   obj->bytes_req, obj->bytes_alloc, ml_context_names[obj->context], age_ms);
 	return 0;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # bench: every strategy benches in both patterns and the bench file makes
-# sense; a bench holds nothing afterwards and leaves the counters and the
+# sense (three paths, the cost rows, the folds amortized as the commands
+# fold); a bench holds nothing afterwards and leaves the counters and the
 # latency histogram as they were; the cap (ENOSPC) and the size limits
 # (E2BIG) refuse it cleanly; a signal interrupts it, rmmod is refused while
 # it runs, and neither leaves anything behind.
@@ -12,7 +13,7 @@
 B=$DBG/bench
 
 ktap_print_header "bench"
-ktap_set_plan 53
+ktap_set_plan 54
 
 # ok COMMAND: the write to control succeeds.
 ok() {
@@ -22,15 +23,21 @@ ok() {
 }
 
 # bench_sane STRATEGY PATTERN: the bench file shows a completed run of
-# STRATEGY in PATTERN whose eight rows have 0 < min <= p50 <= p99 <= max.
+# STRATEGY in PATTERN whose twelve rows (raw, counted, nolatency) have
+# 0 < min <= p50 <= p99 <= max, with its five cost rows, the three overhead
+# figures, and the folds of a round as an alloc command of batch objects
+# and the free of them make them (1 + ceil(batch / 32)), amortized per object.
 bench_sane() {
 	awk -v s="$1" -v p="$2" '
 	$1 == "state" { state = $2 }
 	$1 == "strategy" { strategy = $2 }
 	$1 == "pattern" { pattern = $2 }
+	$1 == "batch" { batch = $2 }
+	$1 == "folds_per_round" { folds = $2 }
 	$1 == "cpu_mhz_estimate" { mhz = $2 }
-	$1 == "overhead_pct" { ovh = $2 }
-	($1 == "raw" || $1 == "counted") && NF == 7 {
+	$1 == "cost" && NF == 4 && $3 ~ /^[0-9]+$/ { cost[$2] = $3; costs++ }
+	$1 ~ /^overhead_/ { ovh[$1] = $2 }
+	($1 == "raw" || $1 == "counted" || $1 == "nolatency") && NF == 7 {
 		rows++
 		if (!($4 > 0 && $4 <= $5 && $5 <= $6 && $6 <= $7))
 			bad = bad " " $1 "/" $2 "/" $3 "=" $4 "," $5 "," $6 "," $7
@@ -39,10 +46,23 @@ bench_sane() {
 		why = ""
 		if (state != "done") why = why " state=" state
 		if (strategy != s || pattern != p) why = why " run=" strategy "/" pattern
-		if (rows != 8) why = why " rows=" rows
+		if (rows != 12) why = why " rows=" rows
 		if (bad != "") why = why " not ordered:" bad
 		if (!(mhz > 0)) why = why " cpu_mhz_estimate=" mhz
-		if (ovh !~ /^-?[0-9]+\.[0-9]$/) why = why " overhead_pct=" ovh
+		if (costs != 5) why = why " cost rows=" costs
+		split("timer latency_clock latency_record stats_fold stats_fold_per_object", k, " ")
+		for (i = 1; i <= 5; i++)
+			if (!(k[i] in cost)) why = why " no cost " k[i]
+		if (!(cost["timer"] > 0)) why = why " timer=" cost["timer"]
+		want = 1 + int((batch + 31) / 32)
+		if (folds != want) why = why " folds_per_round=" folds "(want " want ")"
+		# Integer division: within one ns of stats_fold x folds / batch.
+		f = cost["stats_fold"] * want / batch
+		if (cost["stats_fold_per_object"] > f || cost["stats_fold_per_object"] < f - 1)
+			why = why " stats_fold_per_object=" cost["stats_fold_per_object"] "(want " f ")"
+		split("overhead_alloc_pct overhead_free_pct overhead_pct overhead_nolatency_pct overhead_with_fold_pct", o, " ")
+		for (i = 1; i <= 5; i++)
+			if (ovh[o[i]] !~ /^-?[0-9]+\.[0-9]$/) why = why " " o[i] "=" ovh[o[i]]
 		if (why != "") { print "# bench file:" why; exit 1 }
 	}' "$B"
 }
@@ -144,6 +164,8 @@ ktap_expect_eq "bench kmalloc 5M over KMALLOC_MAX_SIZE: E2BIG" E2BIG \
 	"$(ctl "bench kmalloc 5M 10")"
 ktap_expect_eq "bench vmalloc 2M over the cap's limit: E2BIG" E2BIG \
 	"$(ctl "bench vmalloc 2M 10")"
+ktap_expect_eq "bench kmem_cache 4M over its limit, 4M - 4K: E2BIG" E2BIG \
+	"$(ctl "bench kmem_cache 4M 10")"
 ktap_expect_eq "the refused benches changed neither stats nor latency" "$before" "$(snapshot)"
 ktap_expect_eq "... nor the bench file" "$bench_before" "$(cat "$B")"
 ktap_expect_eq "... and left no cache behind" "slab caches 0, vmalloc areas 1" "$(memlab_objects)"
