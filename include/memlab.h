@@ -290,6 +290,9 @@ static __always_inline void ml_obj_free_step(struct ml_obj *obj, struct ml_tally
 #define ML_FREE_BATCH		32	/* frees folded at once */
 int ml_track_init(void);
 void ml_track_exit(void);
+/* What tracking one live allocation takes: its record, its xarray share. */
+#define ML_TRACK_BYTES	(sizeof(struct ml_obj) + 16)
+int ml_track_room(u64 count);
 int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
 	     struct ml_obj **first);
 int ml_free_id(u64 id);

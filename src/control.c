@@ -68,6 +68,11 @@ int ml_control_exec(const char *buf, size_t len)
 
 	switch (cmd.op) {
 	case ML_OP_ALLOC:
+		err = ml_track_room(cmd.count);
+		if (err) {
+			ml_control_refuse(err, "too many allocations to track: their records would take over half of the memory available");
+			return err;
+		}
 		err = ml_alloc(cmd.strategy, cmd.size, cmd.count,
 			       cmd.atomic ? ML_CTX_ATOMIC : ML_CTX_PROCESS, NULL);
 		break;

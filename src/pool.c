@@ -22,11 +22,28 @@ u64 ml_pool_elem_size(u64 size, const struct ml_pool *pool)
 	return pool->elem_size;
 }
 
+/*
+ * Boot-time slab debugging (slub_debug=, slab_debug=) keeps red zones, the
+ * free pointer and two tracking records beside each object. Within a page of
+ * KMALLOC_MAX_SIZE they no longer fit in the largest slab and SLUB would
+ * refuse the cache (with a stack dump): such a cache is left out of it.
+ */
+static slab_flags_t ml_pool_cache_flags(size_t size)
+{
+	slab_flags_t flags = ML_SLAB_NO_MERGE;
+
+	if (size > KMALLOC_MAX_SIZE - PAGE_SIZE)
+		flags |= SLAB_NO_USER_FLAGS;
+	return flags;
+}
+
 static int ml_pool_create_cache(struct ml_pool *pool)
 {
 	snprintf(pool->name, sizeof(pool->name), "memlab-%zu", pool->size);
-	pool->cache = kmem_cache_create(pool->name, pool->size, 0, ML_SLAB_NO_MERGE,
-					ML_SLAB_NO_MERGE_CTOR);
+	pool->cache = kmem_cache_create_usercopy(pool->name, pool->size, 0,
+						 ml_pool_cache_flags(pool->size), 0,
+						 ML_SLAB_NO_MERGE_USERSIZE(pool->size),
+						 NULL);
 	if (!pool->cache)
 		return -ENOMEM;
 	pool->elem_size = kmem_cache_size(pool->cache);

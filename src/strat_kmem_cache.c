@@ -22,16 +22,10 @@ static void ml_kmem_cache_free(struct ml_obj *obj)
 	kmem_cache_free(obj->pool->cache, obj->ptr);
 }
 
-/* A little under KMALLOC_MAX_SIZE: room for SLUB's metadata (compat.h). */
-static u64 ml_kmem_cache_limit(void)
-{
-	return ML_SLAB_OBJ_MAX;
-}
-
 const struct ml_strategy_ops ml_kmem_cache_ops = {
 	.alloc = ml_kmem_cache_alloc,
 	.free = ml_kmem_cache_free,
 	.max_bytes = ml_pool_elem_size,
-	.limit = ml_kmem_cache_limit,
+	.limit = ml_kmalloc_limit,
 	.has_pool = true,
 };

@@ -29,6 +29,9 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/overflow.h>
+#include <linux/mm.h>
+#include <linux/math64.h>
+#include <linux/sched/signal.h>
 
 #include "memlab.h"
 
@@ -70,6 +73,8 @@ static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, struct ml
 	int err = 0;
 
 	while (pos && !err) {
+		if (signal_pending(current))
+			return -EINTR;
 		if (ctx == ML_CTX_ATOMIC) {
 			spin_lock(&ml_atomic_lock);
 			err = ml_chain_batch(&pos, GFP_ATOMIC | __GFP_NOWARN, t, lat);
@@ -126,10 +131,26 @@ static int ml_chain_make(enum ml_strategy s, u64 size, u64 count,
 		}
 		*tail = obj;
 		tail = &obj->next;
-		if (i % ML_RESCHED_EVERY == ML_RESCHED_EVERY - 1)
+		if (i % ML_RESCHED_EVERY == ML_RESCHED_EVERY - 1) {
+			if (signal_pending(current))
+				return -EINTR;
 			cond_resched();
+		}
 	}
 	return 0;
+}
+
+/*
+ * Whether @count more allocations can be tracked. A live allocation's record
+ * and its share of the xarray (ML_TRACK_BYTES) are not under the cap: a
+ * count whose records alone would take more than half of the memory
+ * available now is refused up front (-ENOMEM), before anything is made.
+ */
+int ml_track_room(u64 count)
+{
+	u64 avail = (u64)si_mem_available() << PAGE_SHIFT;
+
+	return count > div64_u64(avail / 2, ML_TRACK_BYTES) ? -ENOMEM : 0;
 }
 
 /* Phase 3: each record takes a reference on the pool, is stamped and stored. */

@@ -4,7 +4,8 @@
 # command; the allocations file streams 1,000,000 live entries (seq_file, one
 # page at a time: partial reads resume exactly); rmmod with them live frees
 # everything. Prints the times (TCG figures) and the tracking memory per
-# live allocation as KTAP diagnostics.
+# live allocation as KTAP diagnostics. A count too large to track is refused
+# up front; a long alloc stops at a signal, leaving nothing.
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/ktap.sh"
 # shellcheck source=tests/guest/lib.sh
@@ -19,7 +20,7 @@ if [ -e /sys/kernel/debug/kmemleak ]; then
 	BIG=100000
 fi
 ktap_print_header "scale: $SMALL and $BIG live allocations"
-ktap_set_plan 12
+ktap_set_plan 14
 
 # now_cs: uptime in hundredths of a second.
 now_cs() {
@@ -74,6 +75,42 @@ freed_all() {
 }
 ktap_check "free kmalloc frees all $SMALL ($r)" freed_all
 ktap_print_msg "TCG: free of $SMALL kmalloc-64 took $(secs "$took")s"
+
+# Tracking records are not under the cap: a count whose records would take
+# over half of the memory available is refused up front, nothing made.
+dmesg -c >/dev/null
+f0=$(stat_field total failures)
+timed "alloc kmalloc 8 30000000"
+untrackable() {
+	[ "$r" = ENOMEM ] && [ "$(stat_field total live)" -eq 0 ] &&
+		[ "$(stat_field total failures)" -eq "$f0" ] &&
+		dmesg | grep -q 'memlab: control: too many allocations to track'
+}
+ktap_check "30,000,000 records would not fit: ENOMEM up front, nothing made ($r)" untrackable
+
+# A long alloc stops at a signal (EINTR) and undoes what it made. The signal
+# comes once the slab has grown by 16 MiB: the command is under way.
+long=$((BIG * 4))
+sh -c "echo 'alloc kmalloc 64 $long' >$CTL" 2>/dev/null &
+pid=$!
+s0=$(meminfo_kb Slab)
+i=0
+while [ "$i" -lt 300 ] && [ "$(meminfo_kb Slab)" -lt $((s0 + 16384)) ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -TERM "$pid"
+wait "$pid"
+interrupted() {
+	[ "$(stat_field total live)" -eq 0 ] && [ "$(stat_field total bytes_alloc)" -eq 0 ] &&
+		[ "$(live_allocations)" -eq 0 ] && check_invariants "$STATS"
+}
+if [ "$(stat_field total live)" -eq "$long" ]; then
+	ktap_test_skip "the alloc of $long ended before the signal came"
+	ctl "free all" >/dev/null
+else
+	ktap_check "an alloc of $long killed while under way leaves nothing live" interrupted
+fi
 
 timed "alloc kmalloc 64 $BIG"
 ktap_check "alloc kmalloc 64 $BIG in one command ($r)" [ "$r" = OK ]
