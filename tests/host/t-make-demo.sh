@@ -1,0 +1,37 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# make demo as a learner runs it, on a machine that cannot load modules: it
+# says it runs in a VM with the chosen kernel, shows the 15 steps of
+# memlab-demo to the end and exits 0. KTAP on stdout.
+#
+# usage: t-make-demo.sh [KERNEL] [WORKDIR]   (KERNEL 6.12 by default: 6.1 is
+# the default of make demo itself, which the in-guest tests cover)
+# shellcheck source=tests/guest/ktap.sh
+. "$(dirname "$0")/../guest/ktap.sh"
+# shellcheck source=tests/rig/lib.sh
+. "$(dirname "$0")/../rig/lib.sh"
+
+kernel=${1:-6.12}
+work=${2:-$MEMLAB_OUT/make-demo-test}
+mkdir -p "$work"
+out=$work/make-demo.out
+
+ktap_print_header "make demo KERNEL=$kernel"
+ktap_set_plan 4
+
+MEMLAB_DEMO_VM=1 MEMLAB_OUT=$work make -s -C "$MEMLAB_TOP" demo KERNEL="$kernel" >"$out" 2>&1
+rc=$?
+kver=$(kver_of_name "$kernel")
+
+says_where() {
+	grep -q "running the demo in a VM with Debian's $kver" "$out"
+}
+ktap_check "make demo says it runs in a VM with Debian's $kver" says_where
+ktap_expect_eq "the 15 steps show" 15 "$(grep -c '^== Step [0-9]* of 15: ' "$out")"
+ktap_check "memlab-demo runs to the end" grep -q '^memlab-demo: done, every step worked' "$out"
+ktap_expect_eq "make demo exits with status 0" 0 "$rc"
+if [ "$KTAP_CNT_FAIL" -gt 0 ]; then
+	ktap_print_msg "make demo's output:"
+	sed 's/^/# | /' "$out"
+fi
+ktap_finished
