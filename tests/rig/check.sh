@@ -68,7 +68,18 @@ guest_run() {
 		printf '#!/bin/sh\necho "not ok 1 README lessons: %s"\n' \
 			"$(tail -n 1 "$dir/readme.err")" >"$dir/t-readme.sh"
 	fi
-	sh "$MEMLAB_TOP/tests/rig/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$ko" "$dir/t-readme.sh"
+	# The debug kernel has KUnit: its initramfs also gets memlab_kunit.ko,
+	# which tests/guest/t-kunit.sh loads (elsewhere that test skips).
+	kunit_ko=
+	if [ "$name" = debug ] && ! kunit_ko=$(MEMLAB_MODULE=kunit sh "$MEMLAB_TOP/tests/rig/build-module.sh" \
+		"$2" "$MEMLAB_OUT/build/$name-kunit" 2>"$dir/build-kunit.err"); then
+		cat "$dir/build-kunit.err" >&2
+		echo "not ok 1 build memlab_kunit.ko for $name" >"$dir/kunit-build.ktap"
+		record "kunit-build-$name" "$dir/kunit-build.ktap" 0
+		kunit_ko=
+	fi
+	sh "$MEMLAB_TOP/tests/rig/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$ko" "$dir/t-readme.sh" \
+		${kunit_ko:+"$kunit_ko"}
 	sh "$MEMLAB_TOP/tests/rig/vm.sh" -k "$3" -i "$dir/initramfs.cpio.gz" -o "$dir" \
 		-t "${VM_TIMEOUT:-1500}" -a "$4" -f "${MEMLAB_TESTS:-}"
 	record "kernel-$name" "$dir/results.ktap" $(($(now) - t0))

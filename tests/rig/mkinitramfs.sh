@@ -3,7 +3,9 @@
 # Make the test VM's initramfs: busybox, memlab.ko, the scripts and the
 # in-guest tests.
 #
-# usage: mkinitramfs.sh OUT.cpio.gz MEMLAB.KO [EXTRA_TEST.sh ...]
+# usage: mkinitramfs.sh OUT.cpio.gz MEMLAB.KO [EXTRA ...]
+# An EXTRA that is a .ko (memlab_kunit.ko) goes beside memlab.ko in /memlab,
+# any other is one more in-guest test.
 set -eu
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -28,8 +30,14 @@ for f in "$MEMLAB_TOP"/scripts/memlab-*; do
 	[ -f "$f" ] && cp "$f" "$root/memlab/scripts/"
 done
 cp "$MEMLAB_TOP"/tests/guest/*.sh "$root/memlab/tests/"
+# The fault-injection test's helper, static: the guest has no libc.
+cc -static -Os -Wall -Werror -o "$root/memlab/tests/fail-nth" "$MEMLAB_TOP/tests/guest/fail-nth.c" ||
+	die "cannot build tests/guest/fail-nth.c (a C compiler and static libc are needed)"
 for f in "$@"; do
-	cp "$f" "$root/memlab/tests/"
+	case "$f" in
+	*.ko) cp "$f" "$root/memlab/" ;;
+	*) cp "$f" "$root/memlab/tests/" ;;
+	esac
 done
 chmod 755 "$root" "$root"/memlab/scripts/* "$root"/memlab/tests/* 2>/dev/null || true
 cat >"$root/etc/passwd" <<PASSWD

@@ -1,0 +1,362 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Fault injection (debug kernel): every allocation that memlab's load and
+# each kind of control command make is failed once, the 1st, the 2nd, ...,
+# until the operation runs through with nothing injected. Each must then
+# fail cleanly (ENOMEM, all or nothing, nothing left behind) or succeed, and
+# a kmemleak scan at the end must report nothing of memlab. Skipped where
+# the kernel has no failslab/fail_page_alloc.
+#
+# Exactly the Nth allocation of one task fails through its fail-nth
+# (/proc/thread-self/fail-nth): the kernel checks it first in should_fail(),
+# for failslab and fail_page_alloc alike, and it counts only the calls of
+# the task that armed it. (A fault attribute's "interval" cannot do this: its
+# call counter is not reset between runs.) The helper fail-nth
+# (tests/guest/fail-nth.c) arms it right before the one system call,
+# finit_module() or a write to control, and reads it back after: 0 when the
+# Nth allocation was failed, more when the call made fewer allocations, which
+# is how "nothing injected" is told. (busybox insmod cannot be used: when
+# finit_module() fails it retries with init_module(), which then succeeds.)
+# The attributes are set so that they see every allocation (ignore-gfp-wait
+# N, ignore-gfp-highmem N, min-order 0), never fail one of their own accord
+# (probability 0; task-filter Y, and no task has make-it-fail) and say
+# nothing (verbose 0).
+#
+# Time: each case first counts the allocations T its operation makes (N
+# large, nothing failed); N then runs over 1..T+1, every one of them when T
+# is at most MEMLAB_FI_BUDGET (default 60), else every k-th, k = T/budget
+# rounded up (the loader's and KASAN's own allocations make T large for
+# insmod), which keeps the test within a few minutes under KASAN and TCG.
+# MEMLAB_FI_BUDGET=0 tries every N everywhere.
+# shellcheck source=tests/guest/ktap.sh
+. "$(dirname "$0")/ktap.sh"
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+FS=/sys/kernel/debug/failslab
+FP=/sys/kernel/debug/fail_page_alloc
+KML=/sys/kernel/debug/kmemleak
+FN=$(dirname "$0")/fail-nth
+BUDGET=${MEMLAB_FI_BUDGET:-60}
+# What a kernel problem looks like in dmesg (as tests/rig/vm.sh judges the
+# console). Not one: the allocator's "allocation failure" back traces, and
+# kmemleak's note that it could not allocate its own bookkeeping.
+BAD='BUG:|WARNING:|Oops|KASAN|kmemleak:|UBSAN|Kernel panic|general protection fault|list_del corruption|Poison overwritten|Redzone|sleeping function called from invalid context|possible recursive locking|inconsistent lock state'
+NOT_BAD='kmemleak: Cannot allocate'
+
+ktap_print_header "fault injection: every allocation of load and commands fails once"
+if [ ! -d "$FS" ] || [ ! -d "$FP" ] || [ ! -e /proc/thread-self/fail-nth ] || [ ! -x "$FN" ]; then
+	ktap_set_plan 1
+	ktap_test_skip "fault-injection sweep: this kernel has no failslab, fail_page_alloc or fail-nth (CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_DEBUG_FS)"
+	ktap_finished
+	exit 0
+fi
+
+# The cases, in order: 2 loads, 14 allocs, 3 frees, reset, 3 benches.
+ALLOCS="kmalloc:100 kzalloc:100 vmalloc:16K kvmalloc:64K kmem_cache:200 alloc_pages:8K mempool:256 percpu:64"
+BENCHES="kmalloc:64 kmem_cache:96 vmalloc:4K"
+ktap_set_plan 26
+
+t_start=$(cut -d. -f1 /proc/uptime)
+SUMMARY=""
+
+# Console: the allocation failures make the kernel print back traces
+# (vmalloc's warn_alloc, kmem_cache_create's dump_stack), which the rig's
+# console judge would take for problems. Keep them off the console; each
+# try judges dmesg itself instead (BAD above).
+read -r printk_level printk_rest </proc/sys/kernel/printk
+restore() {
+	echo "$printk_level $printk_rest" >/proc/sys/kernel/printk
+	echo Y >"$FS/ignore-gfp-wait"
+	echo Y >"$FP/ignore-gfp-wait"
+	echo Y >"$FP/ignore-gfp-highmem"
+	echo 1 >"$FP/min-order"
+}
+trap restore EXIT
+echo 1 >/proc/sys/kernel/printk
+
+for a in "$FS" "$FP"; do
+	echo 0 >"$a/probability"
+	echo 1 >"$a/interval"
+	echo 0 >"$a/space"
+	echo 1 >"$a/times"
+	echo 0 >"$a/verbose"
+	echo Y >"$a/task-filter"
+	echo N >"$a/ignore-gfp-wait"
+done
+echo N >"$FP/ignore-gfp-highmem"
+echo 0 >"$FP/min-order"
+echo N >"$FS/cache-filter"
+
+# dmesg_problems: what dmesg gained that shows a kernel problem; clears it.
+dmesg_problems() {
+	dmesg -c | grep -E "$BAD" | grep -v "$NOT_BAD" | head -n 20
+}
+
+# leftovers: what of memlab is in the kernel's lists, one line (for a try
+# of insmod: loaded or not, and its caches and vmalloc areas).
+leftovers() {
+	awk 'FILENAME == "/proc/modules" && $1 == "memlab" { m++ }
+	     FILENAME == "/proc/slabinfo" && /^memlab-/ { c++ }
+	     FILENAME == "/proc/vmallocinfo" && /\[memlab\]/ { a++ }
+	     END { printf "module %d caches %d areas %d\n", m, c, a }' \
+		/proc/modules /proc/slabinfo /proc/vmallocinfo
+}
+
+# probe: one read of everything a try of a command checks. Prints the
+# invariants' first problem (or "ok") and the total failures on one line,
+# writes the state (what is live: rows' live, bytes_req, bytes_alloc,
+# used_bytes, the allocations but their ages, memlab's caches and areas)
+# to /tmp/fi.state and allocs, frees, peak of each row to /tmp/fi.counters.
+probe() {
+	awk -v state=/tmp/fi.state -v counters=/tmp/fi.counters '
+	FNR == 1 { file++ }
+	file == 1 && /^# cap_bytes/ { cap = $3; used = $5; print >state; next }
+	file == 1 && /^#/ { next }
+	file == 1 {
+		print $1, $5, $6, $7 >state
+		print $1, $2, $3, $8 >counters
+		if (NF != 8 || $5 != $2 - $3 || $7 < $6 || $8 < $7) bad = bad " row " $1
+		if ($1 == "total") { tot = $7; fail = $4
+			for (i = 2; i <= 7; i++) if ($i != sum[i]) bad = bad " total col " i
+		} else { rows++; for (i = 2; i <= 7; i++) sum[i] += $i }
+		next
+	}
+	file == 2 && !/^#/ { $6 = ""; print >state; next }
+	file == 3 && /^memlab-/ { c++ }
+	file == 4 && /\[memlab\]/ { a++ }
+	END {
+		print "caches", c + 0, "areas", a + 0 >state
+		if (rows != 8) bad = bad " rows " rows
+		if (used != tot) bad = bad " used_bytes " used " != " tot
+		if (used > cap) bad = bad " used_bytes > cap_bytes"
+		print (bad == "" ? "ok" : "broken:" bad), fail
+	}' "$STATS" "$DBG/allocations" /proc/slabinfo /proc/vmallocinfo
+}
+
+# note N TEXT: one finding of the case (the first 10 are shown).
+note() {
+	notes=$((notes + 1))
+	[ "$notes" -le 10 ] && ktap_print_msg "$case_name: N=$1: $2"
+	case_ok=no
+}
+
+# plan_case T: the stride for an operation that makes T allocations.
+plan_case() {
+	stride=1
+	if [ "$BUDGET" -gt 0 ] && [ "$1" -gt "$BUDGET" ]; then
+		stride=$((($1 + BUDGET - 1) / BUDGET))
+	fi
+	failed=0
+	survived=0
+	tries=0
+	maxn=0
+	notes=0
+	case_ok=yes
+	dmesg -c >/dev/null
+}
+
+# case_dmesg: the case's kernel log must show no problem.
+case_dmesg() {
+	p=$(dmesg_problems)
+	[ -n "$p" ] && note "$n" "kernel problem: $p"
+}
+
+# finish_case: the case's result; its N is the largest N that was failed.
+finish_case() {
+	case_dmesg
+	[ "$stride" -gt 1 ] && every="every ${stride}th N" || every="every N"
+	ktap_print_msg "N=$maxn $case_name (counted $count allocations; $every; $failed failed with ENOMEM, $survived succeeded anyway, ran through at N=$n)"
+	SUMMARY="$SUMMARY
+#   $case_name: N=$maxn"
+	if [ "$case_ok" = yes ]; then
+		ktap_test_pass "$case_name: each allocation failed in turn is handled"
+	else
+		ktap_test_fail "$case_name: each allocation failed in turn is handled"
+	fi
+}
+
+# ---- module init ------------------------------------------------------
+# insmod_case NAME PARAMS: finit_module() with the Nth allocation failing,
+# until it loads with nothing injected. A failed load must say ENOMEM and
+# leave nothing behind; one that went through anyway (a lesson skipped, a
+# fallback) must hold. The next try is the next normal load.
+insmod_case() {
+	case_name=$1
+	r=$("$FN" 1000000 load "$KO" "$2")
+	count=$((1000000 - ${r#* }))
+	[ "${r% *}" = OK ] && rmmod memlab
+	plan_case "$count"
+	n=1
+	while :; do
+		r=$("$FN" "$n" load "$KO" "$2")
+		res=${r% *}
+		left=${r#* }
+		tries=$((tries + 1))
+		if [ "$res" = OK ]; then
+			check_invariants "$STATS" >/tmp/fi.inv ||
+				note "$n" "loaded, but the stats break invariants: $(head -n 1 /tmp/fi.inv)"
+			rmmod memlab || note "$n" "rmmod failed"
+			[ "$left" -gt 0 ] && break
+			survived=$((survived + 1))
+			maxn=$n
+		else
+			failed=$((failed + 1))
+			maxn=$n
+			[ "$res" = ENOMEM ] || note "$n" "insmod failed with $res, not ENOMEM"
+			[ "$left" -eq 0 ] || note "$n" "insmod failed ($res) with nothing injected"
+			[ -e /proc/memlab ] && note "$n" "insmod failed but /proc/memlab is left"
+		fi
+		l=$(leftovers)
+		if [ "$l" != "module 0 caches 0 areas 0" ]; then
+			note "$n" "after the try: $l"
+			rmmod memlab 2>/dev/null
+		fi
+		if [ "$tries" -gt $((count / stride + 50)) ]; then
+			note "$n" "still injecting far past the $count allocations counted"
+			break
+		fi
+		n=$((n + stride))
+	done
+	# After the last failed load, a plain one.
+	if insmod "$KO" demo=0 && rmmod memlab && nothing_left; then :; else
+		note "$n" "a plain insmod/rmmod after the sweep failed"
+	fi
+	finish_case
+}
+
+insmod_case "insmod demo=0" demo=0
+insmod_case "insmod (defaults: demo=1)" ""
+
+# ---- control commands -------------------------------------------------
+insmod "$KO" demo=0 max_bytes=64M || exit 1
+
+# first_id: the id of the first live allocation, for CMD's "@ID".
+first_id() {
+	awk '!/^#/ { print $1; exit }' "$DBG/allocations"
+}
+
+# ctl_case NAME SETUP CMD UNDO: before each try SETUP (a command, or "-"),
+# then CMD with the Nth allocation of the write failing, until it succeeds
+# with nothing injected; after a success UNDO (or "-"). A failure must be
+# ENOMEM, leave what is live as it was (state), add at most one to
+# failures, and leave the invariants true. track.c counts the allocations
+# that a failed command made and undid in allocs and frees (and peak): that
+# is said once per case, as a note, not failed.
+ctl_case() {
+	case_name=$1
+	[ "$2" = - ] || ctl "$2" >/dev/null
+	c=$3
+	case "$c" in
+	*@ID) c="${c%@ID}$(first_id)" ;;
+	esac
+	r=$("$FN" 1000000 write "$CTL" "$c")
+	count=$((1000000 - ${r#* }))
+	[ "${r% *}" = OK ] && [ "$4" != - ] && ctl "$4" >/dev/null
+	[ "$2" = - ] || ctl "free all" >/dev/null
+	plan_case "$count"
+	n=1
+	counted=no
+	stale=yes
+	while :; do
+		if [ "$2" != - ] && [ "$(ctl "$2")" != OK ]; then
+			note "$n" "setup '$2' failed"
+			break
+		fi
+		if [ "$stale" = yes ]; then
+			pr=$(probe)
+			cp /tmp/fi.state /tmp/fi.before
+			cp /tmp/fi.counters /tmp/fi.c0
+			f0=${pr#* }
+		fi
+		stale=no
+		c=$3
+		case "$c" in
+		*@ID) c="${c%@ID}$(first_id)" ;;
+		esac
+		r=$("$FN" "$n" write "$CTL" "$c")
+		res=${r% *}
+		left=${r#* }
+		tries=$((tries + 1))
+		pr=$(probe)
+		[ "${pr% *}" = ok ] || note "$n" "invariants ${pr% *}"
+		if [ "$res" = OK ]; then
+			[ "$4" = - ] || [ "$(ctl "$4")" = OK ] || note "$n" "undo '$4' failed"
+			stale=yes
+			[ "$left" -gt 0 ] && break
+			survived=$((survived + 1))
+			maxn=$n
+		elif [ "$res" = ENOMEM ]; then
+			failed=$((failed + 1))
+			maxn=$n
+			[ "$left" -eq 0 ] || note "$n" "ENOMEM with nothing injected"
+			if ! cmp -s /tmp/fi.before /tmp/fi.state; then
+				note "$n" "failed but changed: $(diff /tmp/fi.before /tmp/fi.state | grep '^[-+][^-+]' | tr '\n' ' ')"
+				stale=yes
+			fi
+			if ! cmp -s /tmp/fi.c0 /tmp/fi.counters; then
+				if [ "$counted" = no ]; then
+					counted=yes
+					ktap_print_msg "$case_name: N=$n: note: the failed command changed allocs, frees or peak: $(diff /tmp/fi.c0 /tmp/fi.counters | grep '^[-+][^-+]' | tr '\n' ' ')"
+				fi
+				stale=yes
+			fi
+			df=$((${pr#* } - f0))
+			[ "$df" -le 1 ] || note "$n" "failures grew by $df"
+			[ "$df" -eq 0 ] || stale=yes
+			[ "$2" = - ] || { ctl "free all" >/dev/null; stale=yes; }
+		else
+			note "$n" "'$c' gave $res, not ENOMEM or OK"
+			ctl "free all" >/dev/null
+			stale=yes
+		fi
+		if [ "$tries" -gt $((count / stride + 50)) ]; then
+			note "$n" "still injecting far past the $count allocations counted"
+			break
+		fi
+		n=$((n + stride))
+	done
+	finish_case
+}
+
+for a in $ALLOCS; do
+	s=${a%%:*}
+	size=${a#*:}
+	ctl_case "alloc $s $size 3" - "alloc $s $size 3" "free all"
+	case "$s" in
+	vmalloc | kvmalloc) ;;
+	*) ctl_case "alloc $s $size 3 atomic" - "alloc $s $size 3 atomic" "free all" ;;
+	esac
+done
+ctl_case "free <strategy>" "alloc kmem_cache 200 3" "free kmem_cache" -
+ctl_case "free all" "alloc mempool 256 3" "free all" -
+ctl_case "free <id>" "alloc kmalloc 100" "free @ID" -
+ctl_case "reset" - "reset" -
+for b in $BENCHES; do
+	ctl_case "bench ${b%%:*} ${b#*:} 4" - "bench ${b%%:*} ${b#*:} 4" -
+done
+
+ktap_check "control: nothing live after the sweep" test "$(stat_field total live)" = 0
+rmmod memlab
+ktap_check "control: rmmod works and leaves nothing" nothing_left
+
+# ---- kmemleak ---------------------------------------------------------
+if [ -e "$KML" ]; then
+	# Objects younger than a few seconds are not reported: scan, wait, scan.
+	echo scan >"$KML"
+	sleep 6
+	echo scan >"$KML"
+	cat "$KML" >/tmp/fi.kml
+	ktap_print_msg "kmemleak lists $(grep -c '^unreferenced object' /tmp/fi.kml) unreferenced objects in all"
+	if grep -q memlab /tmp/fi.kml; then
+		sed 's/^/# /' /tmp/fi.kml | head -n 60
+		ktap_test_fail "kmemleak reports nothing of memlab"
+	else
+		ktap_test_pass "kmemleak reports nothing of memlab"
+	fi
+else
+	ktap_test_skip "kmemleak reports nothing of memlab (no kmemleak in this kernel)"
+fi
+ktap_print_msg "largest N failed, per case:$SUMMARY"
+ktap_print_msg "fault injection took $(($(cut -d. -f1 /proc/uptime) - t_start))s"
+ktap_finished

@@ -1,0 +1,639 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the pieces of memlab that need the kernel: the command
+ * parser against the kernel's own limits, the tracked allocation path (ids,
+ * all or nothing, the frees, the allocations file) and the snapshot of the
+ * counters.
+ *
+ * Built only for the debug kernel (CONFIG_KUNIT), as memlab_kunit.ko, from
+ * its own copies of memlab's sources (tests/kunit/Kbuild): it shares no
+ * state with memlab.ko, and the rig never loads the two together. It uses
+ * only ml_alloc(), ml_free_id(), ml_free_strategy(), ml_reclaim_all(),
+ * ml_stats_snapshot(), ml_stats_reserve()/unreserve() and the parser, plus
+ * the set-up calls main.c makes (ml_stats_init(), ml_track_init(), ...).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/seq_file.h>
+#include <linux/uio.h>
+#include <linux/slab.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
+#include <linux/kernel.h>
+
+#include "memlab.h"
+
+/* The cap every track and stats test starts with. */
+#define ML_KUNIT_CAP	SZ_4M
+
+/* main.c's parameters, which the strategies and the pools read. */
+unsigned long ml_max_bytes = ML_KUNIT_CAP;
+unsigned int ml_mempool_min = 4;
+unsigned int ml_demo_order = 3;
+
+/* ---- the parser --------------------------------------------------- */
+
+struct ml_parse_case {
+	const char *in;
+	int err;
+	enum ml_op op;
+	enum ml_strategy strategy;
+	u64 size;
+	u64 count;
+	u64 id;
+	bool atomic;
+	const char *reason;
+};
+
+#define OK_ALLOC(str, s, sz, n, at) \
+	{ .in = str, .op = ML_OP_ALLOC, .strategy = s, .size = sz, .count = n, .atomic = at }
+#define OK_BENCH(str, s, sz, n) \
+	{ .in = str, .op = ML_OP_BENCH, .strategy = s, .size = sz, .count = n }
+#define BAD(str, e, why)	{ .in = str, .err = -(e), .reason = why }
+
+static const struct ml_parse_case ml_parse_cases[] = {
+	OK_ALLOC("alloc kmalloc 64", ML_KMALLOC, 64, 1, false),
+	OK_ALLOC("alloc kmalloc 64\n", ML_KMALLOC, 64, 1, false),
+	OK_ALLOC("alloc kzalloc 100 10", ML_KZALLOC, 100, 10, false),
+	OK_ALLOC("alloc kmem_cache 200 3 atomic", ML_KMEM_CACHE, 200, 3, true),
+	OK_ALLOC("alloc alloc_pages 8K 2 atomic", ML_ALLOC_PAGES, SZ_8K, 2, true),
+	OK_ALLOC("alloc mempool 256 atomic", ML_MEMPOOL, 256, 1, true),
+	OK_ALLOC("alloc percpu 32K", ML_PERCPU, SZ_32K, 1, false),
+	OK_ALLOC("\talloc  vmalloc\t1M 4 ", ML_VMALLOC, SZ_1M, 4, false),
+	OK_ALLOC("alloc kvmalloc 4M", ML_KVMALLOC, SZ_4M, 1, false),
+	OK_BENCH("bench kmalloc 64", ML_KMALLOC, 64, ML_BENCH_ITERS_DEFAULT),
+	OK_BENCH("bench kmem_cache 96 20 batch", ML_KMEM_CACHE, 96, 20),
+	{ .in = "free percpu", .op = ML_OP_FREE_STRATEGY, .strategy = ML_PERCPU },
+	{ .in = "free all", .op = ML_OP_FREE_ALL },
+	{ .in = "free 42", .op = ML_OP_FREE_ID, .id = 42 },
+	{ .in = "reset\n", .op = ML_OP_RESET },
+	BAD("", EINVAL, "empty command"),
+	BAD("allocate kmalloc 64", EINVAL, "unknown command"),
+	BAD("alloc slab 64", EINVAL, "unknown strategy"),
+	BAD("alloc kmalloc", EINVAL, "missing size"),
+	BAD("alloc kmalloc 4k", EINVAL, "malformed number"),
+	BAD("alloc kmalloc 0", EINVAL, "size is zero"),
+	BAD("alloc kmalloc 64 0", EINVAL, "count is zero"),
+	BAD("alloc kmalloc 64 now", EINVAL, "unknown option"),
+	BAD("alloc kmalloc 18446744073709551616", EINVAL, "number too large"),
+	BAD("alloc vmalloc 4K atomic", EINVAL, "atomic with a strategy that may sleep"),
+	BAD("alloc kvmalloc 4K atomic", EINVAL, "atomic with a strategy that may sleep"),
+	BAD("bench kmalloc 64 0", EINVAL, "iterations out of range"),
+	BAD("bench kmalloc 64 atomic", EINVAL, "bench does not take atomic"),
+	BAD("free", EINVAL, "missing strategy, all or id"),
+	BAD("reset now", EINVAL, "too many arguments"),
+	BAD("alloc percpu 33K", E2BIG, "size above the strategy's limit"),
+	BAD("alloc kmalloc 4096 18446744073709551615", ENOSPC, "size x count overflows"),
+};
+
+static void ml_test_parse_table(struct kunit *test)
+{
+	const struct ml_parse_case *c;
+	struct ml_limits lim;
+	struct ml_cmd cmd;
+	int err;
+
+	ml_limits(&lim);
+	for (c = ml_parse_cases; c < ml_parse_cases + ARRAY_SIZE(ml_parse_cases); c++) {
+		memset(&cmd, 0, sizeof(cmd));
+		err = ml_parse(c->in, strlen(c->in), &lim, &cmd);
+		KUNIT_EXPECT_EQ_MSG(test, err, c->err, "'%s'", c->in);
+		if (err != c->err)
+			continue;
+		if (err) {
+			KUNIT_EXPECT_NOT_ERR_OR_NULL_MSG(test, cmd.reason, "'%s'", c->in);
+			if (cmd.reason)
+				KUNIT_EXPECT_STREQ_MSG(test, cmd.reason, c->reason, "'%s'", c->in);
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, cmd.op, c->op, "'%s'", c->in);
+		switch (c->op) {
+		case ML_OP_ALLOC:
+		case ML_OP_BENCH:
+			KUNIT_EXPECT_EQ_MSG(test, cmd.strategy, c->strategy, "'%s'", c->in);
+			KUNIT_EXPECT_EQ_MSG(test, cmd.size, c->size, "'%s'", c->in);
+			KUNIT_EXPECT_EQ_MSG(test, cmd.count, c->count, "'%s'", c->in);
+			KUNIT_EXPECT_EQ_MSG(test, cmd.atomic, c->atomic, "'%s'", c->in);
+			break;
+		case ML_OP_FREE_STRATEGY:
+			KUNIT_EXPECT_EQ_MSG(test, cmd.strategy, c->strategy, "'%s'", c->in);
+			break;
+		case ML_OP_FREE_ID:
+			KUNIT_EXPECT_EQ_MSG(test, cmd.id, c->id, "'%s'", c->in);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* The kernel's limits: each strategy's largest size passes, one byte more is E2BIG. */
+static void ml_test_parse_kernel_limits(struct kunit *test)
+{
+	char buf[ML_CMD_MAX];
+	struct ml_limits lim;
+	struct ml_cmd cmd;
+	int s, len;
+
+	ml_limits(&lim);
+	KUNIT_EXPECT_EQ(test, lim.max_size[ML_KMALLOC], (u64)KMALLOC_MAX_SIZE);
+	KUNIT_EXPECT_EQ(test, lim.max_size[ML_PERCPU], (u64)SZ_32K);
+	KUNIT_EXPECT_EQ(test, lim.max_size[ML_VMALLOC], (u64)ml_max_bytes);
+	for (s = 0; s < ML_NR_STRATEGIES; s++) {
+		len = snprintf(buf, sizeof(buf), "alloc %s %llu", ml_strategy_name(s),
+			       lim.max_size[s]);
+		KUNIT_EXPECT_EQ_MSG(test, ml_parse(buf, len, &lim, &cmd), 0, "'%s'", buf);
+		len = snprintf(buf, sizeof(buf), "alloc %s %llu", ml_strategy_name(s),
+			       lim.max_size[s] + 1);
+		KUNIT_EXPECT_EQ_MSG(test, ml_parse(buf, len, &lim, &cmd), -E2BIG, "'%s'", buf);
+	}
+}
+
+/* Only @len bytes are read; a NUL inside, or more than ML_CMD_MAX, is refused. */
+static void ml_test_parse_bounds(struct kunit *test)
+{
+	static const char nul[] = "alloc kmalloc\0 64";
+	struct ml_limits lim;
+	struct ml_cmd cmd;
+	char *buf;
+
+	ml_limits(&lim);
+	KUNIT_EXPECT_EQ(test, ml_parse("alloc kmalloc 6400", 15, &lim, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, cmd.size, 6ULL);
+	KUNIT_EXPECT_EQ(test, ml_parse(nul, sizeof(nul) - 1, &lim, &cmd), -EINVAL);
+
+	buf = kunit_kmalloc(test, ML_CMD_MAX + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	memset(buf, ' ', ML_CMD_MAX + 1);
+	memcpy(buf, "reset", 5);
+	KUNIT_EXPECT_EQ(test, ml_parse(buf, ML_CMD_MAX, &lim, &cmd), 0);
+	KUNIT_EXPECT_EQ(test, ml_parse(buf, ML_CMD_MAX + 1, &lim, &cmd), -EINVAL);
+}
+
+static void ml_test_strategy_names(struct kunit *test)
+{
+	const char *name;
+	int s;
+
+	for (s = 0; s < ML_NR_STRATEGIES; s++) {
+		name = ml_strategy_name(s);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, name);
+		KUNIT_EXPECT_EQ(test, ml_strategy_lookup(name, strlen(name)), s);
+		KUNIT_EXPECT_EQ(test, ml_strategy_may_sleep(s),
+				s == ML_VMALLOC || s == ML_KVMALLOC);
+		KUNIT_EXPECT_EQ(test, ml_strategy_may_sleep(s), ml_ops(s)->may_sleep);
+	}
+	KUNIT_EXPECT_NULL(test, ml_strategy_name(ML_NR_STRATEGIES));
+	KUNIT_EXPECT_EQ(test, ml_strategy_lookup("kmallo", 6), -1);
+	KUNIT_EXPECT_EQ(test, ml_strategy_lookup("kmalloc", 6), -1);
+	KUNIT_EXPECT_EQ(test, ml_strategy_lookup("kmallocx", 8), -1);
+}
+
+static struct kunit_case ml_parse_test_cases[] = {
+	KUNIT_CASE(ml_test_parse_table),
+	KUNIT_CASE(ml_test_parse_kernel_limits),
+	KUNIT_CASE(ml_test_parse_bounds),
+	KUNIT_CASE(ml_test_strategy_names),
+	{}
+};
+
+static struct kunit_suite ml_parse_suite = {
+	.name = "memlab_parse",
+	.test_cases = ml_parse_test_cases,
+};
+
+/* ---- the tracked allocation path and the counters ----------------- */
+
+/* Each test starts from zeroed counters, nothing live, the default cap. */
+static int ml_track_test_init(struct kunit *test)
+{
+	ml_stats_init(ML_KUNIT_CAP);
+	return ml_track_init();
+}
+
+static void ml_track_test_exit(struct kunit *test)
+{
+	u64 count, bytes;
+
+	ml_reclaim_all(&count, &bytes);
+	ml_pools_destroy();
+	ml_track_exit();
+}
+
+static void ml_snap(struct ml_snapshot *snap)
+{
+	memset(snap, 0, sizeof(*snap));
+	ml_stats_snapshot(snap);
+}
+
+/* The contract's invariants on one snapshot. */
+static void ml_expect_invariants(struct kunit *test, const struct ml_snapshot *snap)
+{
+	struct ml_counters sum = {};
+	const struct ml_counters *c;
+	int s;
+
+	for (s = 0; s < ML_NR_STRATEGIES; s++) {
+		c = &snap->s[s];
+		KUNIT_EXPECT_GE_MSG(test, c->allocs, c->frees, "%s", ml_strategy_name(s));
+		KUNIT_EXPECT_GE_MSG(test, c->bytes_alloc, c->bytes_req, "%s", ml_strategy_name(s));
+		KUNIT_EXPECT_GE_MSG(test, c->peak_bytes_alloc, c->bytes_alloc, "%s",
+				    ml_strategy_name(s));
+		if (c->allocs == c->frees) {
+			KUNIT_EXPECT_EQ_MSG(test, c->bytes_alloc, 0ULL, "%s", ml_strategy_name(s));
+			KUNIT_EXPECT_EQ_MSG(test, c->bytes_req, 0ULL, "%s", ml_strategy_name(s));
+		}
+		sum.allocs += c->allocs;
+		sum.frees += c->frees;
+		sum.failures += c->failures;
+		sum.bytes_req += c->bytes_req;
+		sum.bytes_alloc += c->bytes_alloc;
+	}
+	KUNIT_EXPECT_EQ(test, snap->total.allocs, sum.allocs);
+	KUNIT_EXPECT_EQ(test, snap->total.frees, sum.frees);
+	KUNIT_EXPECT_EQ(test, snap->total.failures, sum.failures);
+	KUNIT_EXPECT_EQ(test, snap->total.bytes_req, sum.bytes_req);
+	KUNIT_EXPECT_EQ(test, snap->total.bytes_alloc, sum.bytes_alloc);
+	KUNIT_EXPECT_GE(test, snap->total.peak_bytes_alloc, snap->total.bytes_alloc);
+	KUNIT_EXPECT_EQ(test, snap->used, snap->total.bytes_alloc);
+	KUNIT_EXPECT_LE(test, snap->used, snap->cap);
+	KUNIT_EXPECT_EQ(test, snap->cap, (u64)ML_KUNIT_CAP);
+}
+
+/* Live allocations of strategy @s (allocs - frees). */
+static u64 ml_live_of(const struct ml_snapshot *snap, int s)
+{
+	return snap->s[s].allocs - snap->s[s].frees;
+}
+
+/* One command's records: ids nonzero and rising, sizes and context set. */
+static void ml_test_alloc_ids(struct kunit *test)
+{
+	struct ml_snapshot snap;
+	struct ml_obj *first = NULL, *obj;
+	u64 n = 0;
+	u32 prev = 0;
+
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 100, 3, ML_CTX_PROCESS, &first), 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, first);
+	for (obj = first; obj && n < 3; obj = obj->next, n++) {
+		KUNIT_EXPECT_NE(test, obj->id, 0U);
+		KUNIT_EXPECT_GT(test, obj->id, prev);
+		prev = obj->id;
+		KUNIT_EXPECT_NOT_ERR_OR_NULL(test, obj->ptr);
+		KUNIT_EXPECT_EQ(test, obj->strategy, (u8)ML_KMALLOC);
+		KUNIT_EXPECT_EQ(test, obj->context, (u8)ML_CTX_PROCESS);
+		KUNIT_EXPECT_EQ(test, obj->bytes_req, 100ULL);
+		KUNIT_EXPECT_EQ(test, obj->bytes_alloc, (u64)kmalloc_size_roundup(100));
+	}
+	KUNIT_EXPECT_EQ(test, n, 3ULL);
+
+	ml_snap(&snap);
+	ml_expect_invariants(test, &snap);
+	KUNIT_EXPECT_EQ(test, snap.s[ML_KMALLOC].allocs, 3ULL);
+	KUNIT_EXPECT_EQ(test, snap.s[ML_KMALLOC].bytes_req, 300ULL);
+	KUNIT_EXPECT_EQ(test, snap.used, 3ULL * kmalloc_size_roundup(100));
+
+	/* A second command gets new ids. */
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KZALLOC, 64, 1, ML_CTX_ATOMIC, &obj), 0);
+	KUNIT_EXPECT_GT(test, obj->id, prev);
+	KUNIT_EXPECT_EQ(test, obj->context, (u8)ML_CTX_ATOMIC);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(obj->ptr, 0, 64));
+}
+
+static void ml_test_free_id(struct kunit *test)
+{
+	struct ml_snapshot snap;
+	struct ml_obj *first, *obj;
+	u32 ids[3];
+	int i = 0;
+
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_PERCPU, 64, 3, ML_CTX_PROCESS, &first), 0);
+	for (obj = first; obj && i < 3; obj = obj->next)
+		ids[i++] = obj->id;
+	KUNIT_ASSERT_EQ(test, i, 3);
+
+	KUNIT_EXPECT_EQ(test, ml_free_id(ids[1]), 0);
+	KUNIT_EXPECT_EQ(test, ml_free_id(ids[1]), -ENOENT);
+	KUNIT_EXPECT_EQ(test, ml_free_id(0), -ENOENT);
+	KUNIT_EXPECT_EQ(test, ml_free_id((u64)U32_MAX + 1), -ENOENT);
+	KUNIT_EXPECT_EQ(test, ml_free_id(U64_MAX), -ENOENT);
+	ml_snap(&snap);
+	ml_expect_invariants(test, &snap);
+	KUNIT_EXPECT_EQ(test, ml_live_of(&snap, ML_PERCPU), 2ULL);
+	KUNIT_EXPECT_EQ(test, snap.s[ML_PERCPU].bytes_req, 128ULL);
+	KUNIT_EXPECT_EQ(test, snap.used, 128ULL * num_possible_cpus());
+
+	KUNIT_EXPECT_EQ(test, ml_free_id(ids[0]), 0);
+	KUNIT_EXPECT_EQ(test, ml_free_id(ids[2]), 0);
+	ml_snap(&snap);
+	ml_expect_invariants(test, &snap);
+	KUNIT_EXPECT_EQ(test, snap.s[ML_PERCPU].frees, 3ULL);
+	KUNIT_EXPECT_EQ(test, snap.used, 0ULL);
+}
+
+static void ml_test_free_strategy(struct kunit *test)
+{
+	struct ml_snapshot snap;
+	u64 count, bytes;
+
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 32, 2, ML_CTX_PROCESS, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMEM_CACHE, 200, 3, ML_CTX_ATOMIC, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_MEMPOOL, 256, 2, ML_CTX_PROCESS, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_VMALLOC, SZ_64K, 1, ML_CTX_PROCESS, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_ALLOC_PAGES, SZ_8K, 2, ML_CTX_ATOMIC, NULL), 0);
+
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMEM_CACHE), 3ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMEM_CACHE), 0ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_PERCPU), 0ULL);
+	ml_snap(&snap);
+	ml_expect_invariants(test, &snap);
+	KUNIT_EXPECT_EQ(test, ml_live_of(&snap, ML_KMEM_CACHE), 0ULL);
+	KUNIT_EXPECT_EQ(test, ml_live_of(&snap, ML_KMALLOC), 2ULL);
+	KUNIT_EXPECT_EQ(test, snap.s[ML_ALLOC_PAGES].bytes_alloc, 2ULL * SZ_8K);
+	KUNIT_EXPECT_EQ(test, snap.s[ML_VMALLOC].bytes_alloc, (u64)SZ_64K);
+
+	/* Reclaim says how many, and how many bytes_alloc, were still live. */
+	ml_reclaim_all(&count, &bytes);
+	KUNIT_EXPECT_EQ(test, count, 7ULL);
+	KUNIT_EXPECT_EQ(test, bytes, snap.used);
+	ml_snap(&snap);
+	ml_expect_invariants(test, &snap);
+	KUNIT_EXPECT_EQ(test, snap.total.allocs, snap.total.frees);
+	KUNIT_EXPECT_EQ(test, snap.used, 0ULL);
+	ml_reclaim_all(&count, &bytes);
+	KUNIT_EXPECT_EQ(test, count, 0ULL);
+	KUNIT_EXPECT_EQ(test, bytes, 0ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(-1), 0ULL);
+}
+
+/* All or nothing: a command that does not fit under the cap makes nothing. */
+static void ml_test_cap(struct kunit *test)
+{
+	struct ml_snapshot before, after;
+
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 64, 1, ML_CTX_PROCESS, NULL), 0);
+	ml_snap(&before);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_1M, 4, ML_CTX_PROCESS, NULL), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 4096, U64_MAX, ML_CTX_PROCESS, NULL),
+			-ENOSPC);
+	ml_snap(&after);
+	KUNIT_EXPECT_EQ(test, memcmp(&before, &after, sizeof(before)), 0);
+
+	/* Up to the cap exactly, then not one byte more. */
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(-1), 1ULL);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_1M, 4, ML_CTX_PROCESS, NULL), 0);
+	ml_snap(&after);
+	ml_expect_invariants(test, &after);
+	KUNIT_EXPECT_EQ(test, after.used, after.cap);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, NULL), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_VMALLOC), 4ULL);
+}
+
+/*
+ * What a failed command must leave as it was: per strategy what is live and
+ * its bytes, and used. (allocs, frees and the peaks may count what it made
+ * and undid; failures counts the failure.) Returns the first row that
+ * differs, ML_NR_STRATEGIES for used, or -1.
+ */
+static int ml_live_differs(const struct ml_snapshot *a, const struct ml_snapshot *b)
+{
+	int s;
+
+	for (s = 0; s < ML_NR_STRATEGIES; s++) {
+		if (ml_live_of(a, s) != ml_live_of(b, s) ||
+		    a->s[s].bytes_req != b->s[s].bytes_req ||
+		    a->s[s].bytes_alloc != b->s[s].bytes_alloc)
+			return s;
+	}
+	return a->used != b->used ? ML_NR_STRATEGIES : -1;
+}
+
+/*
+ * All or nothing when the allocator says no: the Nth allocation of this
+ * task fails (fail-nth, as /proc/self/fail-nth sets it), N = 1, 2, ...
+ * until the command runs through with nothing injected. GFP_ATOMIC
+ * allocations reach failslab whatever its ignore-gfp-wait says.
+ */
+static void ml_test_fail_nth(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	struct ml_snapshot before, after;
+	unsigned int n, left, failed = 0;
+	int err;
+
+	/* Something live beforehand, of another strategy. */
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KZALLOC, 100, 2, ML_CTX_PROCESS, NULL), 0);
+	for (n = 1; n <= 64; n++) {
+		ml_snap(&before);
+		current->fail_nth = n;
+		err = ml_alloc(ML_KMALLOC, 64, 4, ML_CTX_ATOMIC, NULL);
+		left = current->fail_nth;
+		current->fail_nth = 0;
+		ml_snap(&after);
+		ml_expect_invariants(test, &after);
+		if (!err) {
+			KUNIT_EXPECT_EQ(test, ml_live_of(&after, ML_KMALLOC), 4ULL);
+			KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMALLOC), 4ULL);
+			if (left)
+				break;		/* ran through, nothing injected */
+			continue;
+		}
+		failed++;
+		KUNIT_ASSERT_EQ_MSG(test, err, -ENOMEM, "N=%u", n);
+		KUNIT_ASSERT_EQ_MSG(test, left, 0U, "N=%u: failed, nothing injected", n);
+		KUNIT_ASSERT_LE_MSG(test, after.total.failures, before.total.failures + 1,
+				    "N=%u", n);
+		KUNIT_ASSERT_EQ_MSG(test, ml_live_differs(&before, &after), -1,
+				    "N=%u: the failed command left something", n);
+	}
+	KUNIT_EXPECT_LE(test, n, 64U);
+	KUNIT_EXPECT_GT(test, failed, 0U);
+	kunit_info(test, "N=%u ran through, %u failed\n", n, failed);
+#else
+	kunit_skip(test, "no CONFIG_FAULT_INJECTION");
+#endif
+}
+
+/*
+ * Read a seq_file to its end into @buf. Its debugfs proxy has no read_iter,
+ * so kernel_read() refuses it: go to seq_read_iter(), as read(2) ends up.
+ */
+static ssize_t ml_read_seq(struct file *f, char *buf, size_t size)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = size };
+	struct iov_iter iter;
+	struct kiocb kiocb;
+	ssize_t n, len = 0;
+
+	init_sync_kiocb(&kiocb, f);
+	do {
+		kv.iov_base = buf + len;
+		kv.iov_len = size - len;
+		iov_iter_kvec(&iter, ITER_DEST, &kv, 1, size - len);
+		n = seq_read_iter(&kiocb, &iter);
+		if (n < 0)
+			return n;
+		len += n;
+	} while (n > 0 && len < size);
+	return len;
+}
+
+/* Lines of a NUL-terminated text. */
+static int ml_count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* The debugfs "allocations" file lists exactly the live allocations. */
+static void ml_test_allocations_file(struct kunit *test)
+{
+	struct ml_obj *first;
+	struct dentry *dir;
+	struct file *f;
+	char want[64];
+	u32 ids[3];
+	ssize_t len;
+	char *buf;
+
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 100, 3, ML_CTX_PROCESS, &first), 0);
+	/* The records' ids, before one of them is freed. */
+	ids[0] = first->id;
+	ids[1] = first->next->id;
+	ids[2] = first->next->next->id;
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_PERCPU, 8, 1, ML_CTX_ATOMIC, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ml_free_id(ids[1]), 0);
+
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	dir = debugfs_create_dir("memlab_kunit", NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dir));
+	ml_allocations_debugfs_init(dir);
+	f = filp_open("/sys/kernel/debug/memlab_kunit/allocations", O_RDONLY, 0);
+	if (IS_ERR(f)) {
+		debugfs_remove_recursive(dir);
+		kunit_skip(test, "debugfs is not mounted at /sys/kernel/debug (%ld)", PTR_ERR(f));
+	}
+	len = ml_read_seq(f, buf, PAGE_SIZE - 1);
+	filp_close(f, NULL);
+	debugfs_remove_recursive(dir);
+	KUNIT_ASSERT_GT(test, len, 0L);
+
+	/* The header, then one line per live allocation: 3 of the 4 made. */
+	KUNIT_EXPECT_EQ(test, strncmp(buf, "# id strategy bytes_req bytes_alloc context age_ms\n",
+				      51), 0);
+	KUNIT_EXPECT_EQ(test, (int)strlen(buf), (int)len);
+	KUNIT_EXPECT_EQ(test, buf[len - 1], '\n');
+	snprintf(want, sizeof(want), "\n%u kmalloc 100 %zu process ", ids[0],
+		 kmalloc_size_roundup(100));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, want), "no '%s' in:\n%s", want + 1, buf);
+	snprintf(want, sizeof(want), "\n%u kmalloc 100 %zu process ", ids[2],
+		 kmalloc_size_roundup(100));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, want), "no '%s' in:\n%s", want + 1, buf);
+	snprintf(want, sizeof(want), "\n%u kmalloc ", ids[1]);
+	KUNIT_EXPECT_NULL_MSG(test, strstr(buf, want), "freed id listed:\n%s", buf);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, " percpu 8 "), "%s", buf);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, " atomic "), "%s", buf);
+	KUNIT_EXPECT_EQ_MSG(test, ml_count_lines(buf), 4, "%s", buf);
+}
+
+static struct kunit_case ml_track_test_cases[] = {
+	KUNIT_CASE(ml_test_alloc_ids),
+	KUNIT_CASE(ml_test_free_id),
+	KUNIT_CASE(ml_test_free_strategy),
+	KUNIT_CASE(ml_test_cap),
+	KUNIT_CASE(ml_test_fail_nth),
+	KUNIT_CASE(ml_test_allocations_file),
+	{}
+};
+
+static struct kunit_suite ml_track_suite = {
+	.name = "memlab_track",
+	.init = ml_track_test_init,
+	.exit = ml_track_test_exit,
+	.test_cases = ml_track_test_cases,
+};
+
+/* The reservation: what is reserved counts against the cap until given back. */
+static void ml_test_reserve(struct kunit *test)
+{
+	struct ml_snapshot snap;
+
+	KUNIT_EXPECT_EQ(test, ml_stats_reserve(ML_KUNIT_CAP + 1ULL), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ml_stats_reserve(ML_KUNIT_CAP - SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, ml_stats_reserve(SZ_4K + 1), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_8K, 1, ML_CTX_PROCESS, NULL), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_4K, 1, ML_CTX_PROCESS, NULL), 0);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, NULL), -ENOSPC);
+	ml_stats_unreserve(ML_KUNIT_CAP - SZ_4K);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, NULL), 0);
+	ml_snap(&snap);
+	ml_expect_invariants(test, &snap);
+	KUNIT_EXPECT_EQ(test, snap.used, SZ_4K + (u64)kmalloc_size_roundup(8));
+	KUNIT_EXPECT_EQ(test, ml_stats_reserve(ML_KUNIT_CAP - snap.used), 0);
+	ml_stats_unreserve(ML_KUNIT_CAP - snap.used);
+}
+
+/* Snapshots while every strategy allocates and frees: invariants and peaks. */
+static void ml_test_snapshot(struct kunit *test)
+{
+	static const u64 size[ML_NR_STRATEGIES] = {
+		[ML_KMALLOC] = 100, [ML_KZALLOC] = 100, [ML_VMALLOC] = SZ_16K,
+		[ML_KVMALLOC] = SZ_64K, [ML_KMEM_CACHE] = 200, [ML_ALLOC_PAGES] = SZ_8K,
+		[ML_MEMPOOL] = 256, [ML_PERCPU] = 64,
+	};
+	struct ml_snapshot snap;
+	u64 peak = 0;
+	int s;
+
+	ml_snap(&snap);
+	ml_expect_invariants(test, &snap);
+	KUNIT_EXPECT_EQ(test, snap.total.allocs, 0ULL);
+	for (s = 0; s < ML_NR_STRATEGIES; s++) {
+		KUNIT_ASSERT_EQ_MSG(test, ml_alloc(s, size[s], 2, ML_CTX_PROCESS, NULL), 0,
+				    "%s", ml_strategy_name(s));
+		ml_snap(&snap);
+		ml_expect_invariants(test, &snap);
+		KUNIT_EXPECT_EQ(test, snap.s[s].allocs, 2ULL);
+		KUNIT_EXPECT_EQ(test, snap.s[s].bytes_req, 2 * size[s]);
+		KUNIT_EXPECT_EQ(test, snap.s[s].peak_bytes_alloc, snap.s[s].bytes_alloc);
+		KUNIT_EXPECT_EQ(test, snap.total.peak_bytes_alloc, snap.used);
+		peak = snap.used;
+	}
+	KUNIT_EXPECT_EQ(test, snap.total.allocs, 2ULL * ML_NR_STRATEGIES);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_VMALLOC), 2ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KVMALLOC), 2ULL);
+	ml_snap(&snap);
+	ml_expect_invariants(test, &snap);
+	KUNIT_EXPECT_EQ(test, snap.total.peak_bytes_alloc, peak);
+	KUNIT_EXPECT_LT(test, snap.used, peak);
+	KUNIT_EXPECT_EQ(test, snap.s[ML_VMALLOC].peak_bytes_alloc, 2ULL * SZ_16K);
+	KUNIT_EXPECT_EQ(test, snap.s[ML_VMALLOC].bytes_alloc, 0ULL);
+}
+
+static struct kunit_case ml_stats_test_cases[] = {
+	KUNIT_CASE(ml_test_reserve),
+	KUNIT_CASE(ml_test_snapshot),
+	{}
+};
+
+static struct kunit_suite ml_stats_suite = {
+	.name = "memlab_stats",
+	.init = ml_track_test_init,
+	.exit = ml_track_test_exit,
+	.test_cases = ml_stats_test_cases,
+};
+
+kunit_test_suites(&ml_parse_suite, &ml_track_suite, &ml_stats_suite);
+
+MODULE_DESCRIPTION("KUnit tests of memlab's parser, tracking and counters");
+MODULE_LICENSE("GPL");
