@@ -63,10 +63,11 @@ guest_run() {
 		record "kernel-$name" "$dir/results.ktap" $(($(now) - t0))
 		return
 	fi
-	# Every command of README's lessons becomes one in-guest test.
-	if ! sh "$MEMLAB_TOP/tests/rig/readme-commands.sh" >"$dir/t-readme.sh" 2>"$dir/readme.err"; then
+	# Every command of README's lessons becomes one in-guest test, run first:
+	# the other tests clear the kernel log, which the lessons read.
+	if ! sh "$MEMLAB_TOP/tests/rig/readme-commands.sh" >"$dir/t-0-readme.sh" 2>"$dir/readme.err"; then
 		printf '#!/bin/sh\necho "not ok 1 README lessons: %s"\n' \
-			"$(tail -n 1 "$dir/readme.err")" >"$dir/t-readme.sh"
+			"$(tail -n 1 "$dir/readme.err")" >"$dir/t-0-readme.sh"
 	fi
 	# The debug kernel has KUnit: its initramfs also gets memlab_kunit.ko,
 	# which tests/guest/t-kunit.sh loads (elsewhere that test skips).
@@ -78,7 +79,7 @@ guest_run() {
 		record "kunit-build-$name" "$dir/kunit-build.ktap" 0
 		kunit_ko=
 	fi
-	sh "$MEMLAB_TOP/tests/rig/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$ko" "$dir/t-readme.sh" \
+	sh "$MEMLAB_TOP/tests/rig/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$ko" "$dir/t-0-readme.sh" \
 		${kunit_ko:+"$kunit_ko"}
 	sh "$MEMLAB_TOP/tests/rig/vm.sh" -k "$3" -i "$dir/initramfs.cpio.gz" -o "$dir" \
 		-t "${VM_TIMEOUT:-1500}" -a "$4" -f "${MEMLAB_TESTS:-}"
@@ -86,6 +87,7 @@ guest_run() {
 	if [ "$name" = 6.1 ] && [ -z "${MEMLAB_TESTS:-}" ]; then
 		stage rig-selftest sh "$MEMLAB_TOP/tests/host/t-rig.sh" "$3" "$ko" "$out/rig"
 		stage vm-shell sh "$MEMLAB_TOP/tests/host/t-vm-shell.sh" 6.1 "$out/vm-shell"
+		stage make-demo sh "$MEMLAB_TOP/tests/host/t-make-demo.sh" 6.12 "$out/make-demo"
 	fi
 }
 
