@@ -52,6 +52,10 @@ static const char *ml_control_reason(int err)
 	}
 }
 
+/* Why an alloc is refused when its records alone would not fit. */
+static const char ml_reason_track[] =
+	"too many allocations to track: their records would take over half of the memory available";
+
 /* Parse and run one command; returns 0 or a negative errno, logged. */
 int ml_control_exec(const char *buf, size_t len)
 {
@@ -70,7 +74,7 @@ int ml_control_exec(const char *buf, size_t len)
 	case ML_OP_ALLOC:
 		err = ml_track_room(cmd.count);
 		if (err) {
-			ml_control_refuse(err, "too many allocations to track: their records would take over half of the memory available");
+			ml_control_refuse(err, ml_reason_track);
 			return err;
 		}
 		err = ml_alloc(cmd.strategy, cmd.size, cmd.count,

@@ -340,16 +340,43 @@ ktap_check "control: nothing live after the sweep" test "$(stat_field total live
 rmmod memlab
 ktap_check "control: rmmod works and leaves nothing" nothing_left
 
-# ---- kmemleak ---------------------------------------------------------
+# ---- kmemleak ----------------------------------------------------------
+# An object is memlab's if its back trace goes through memlab: a frame named
+# so, or one that no longer resolves, in module space (memlab is unloaded
+# by now). One kind is the kernel's own, not memlab's: 6.1's sysfs_slab_add()
+# does not free the kobject's name when adding it to sysfs fails, so each
+# kmem_cache_create() failed there (for ml_obj or memlab-<size>) leaks it.
+# Those are counted and cleared, so that t-zzz-kmemleak does not see them.
 if [ -e "$KML" ]; then
 	# Objects younger than a few seconds are not reported: scan, wait, scan.
 	echo scan >"$KML"
 	sleep 6
 	echo scan >"$KML"
 	cat "$KML" >/tmp/fi.kml
-	ktap_print_msg "kmemleak lists $(grep -c '^unreferenced object' /tmp/fi.kml) unreferenced objects in all"
-	if grep -q memlab /tmp/fi.kml; then
-		sed 's/^/# /' /tmp/fi.kml | head -n 60
+	: >/tmp/fi.kml.memlab
+	awk '
+	function flush() {
+		if (rec == "")
+			return
+		n++
+		if (rec ~ /memlab|\] 0xffffffff[a-f][0-9a-f]+/) {
+			if (rec ~ /sysfs_slab_add/)
+				kernel++
+			else {
+				mine++
+				print rec >"/tmp/fi.kml.memlab"
+			}
+		}
+		rec = ""
+	}
+	/^unreferenced object/ { flush(); rec = $0; next }
+	{ if (rec != "") rec = rec "\n" $0 }
+	END { flush(); print n + 0, mine + 0, kernel + 0 }' /tmp/fi.kml >/tmp/fi.kml.counts
+	read -r kml_all kml_memlab kml_kernel </tmp/fi.kml.counts
+	ktap_print_msg "kmemleak: $kml_all unreferenced objects in all, $kml_memlab of memlab, $kml_kernel the kernel's sysfs_slab_add() leak on a failed kmem_cache_create()"
+	echo clear >"$KML"
+	if [ "$kml_memlab" -ne 0 ]; then
+		sed 's/^/# /' /tmp/fi.kml.memlab | head -n 60
 		ktap_test_fail "kmemleak reports nothing of memlab"
 	else
 		ktap_test_pass "kmemleak reports nothing of memlab"
