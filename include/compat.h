@@ -38,4 +38,38 @@
 #define ML_SLAB_NO_MERGE_USERSIZE(size)	(size)
 #endif
 
+/*
+ * The latency histogram's clock (latency.c): the CPU's cycle counter where
+ * it ticks at a rate that the kernel knows and keeps, in kHz; 0 where not,
+ * and memlab falls back to sched_clock(). On x86, the TSC at tsc_khz
+ * (exported for modules), the rate sched_clock() itself scales it by. That
+ * rate holds with constant_tsc (it does not follow the core's frequency);
+ * without it, x86's tsc.c rescales sched_clock() and tsc_khz on every
+ * cpufreq transition, so the TSC is taken only while no cpufreq driver is
+ * registered (a virtual machine whose CPU model does not say constant_tsc,
+ * such as QEMU's TCG). Whether the kernel trusts the TSC as a clocksource
+ * does not matter: sched_clock() reads it either way, and each latency is
+ * a difference of two reads.
+ */
+#ifdef CONFIG_X86_TSC
+#include <linux/cpufreq.h>
+#include <asm/cpufeature.h>
+#include <asm/tsc.h>
+
+static inline u32 ml_cycles_khz(void)
+{
+	if (!boot_cpu_has(X86_FEATURE_TSC))
+		return 0;
+	if (!boot_cpu_has(X86_FEATURE_CONSTANT_TSC) &&
+	    IS_ENABLED(CONFIG_CPU_FREQ) && cpufreq_get_current_driver())
+		return 0;
+	return tsc_khz;
+}
+#else
+static inline u32 ml_cycles_khz(void)
+{
+	return 0;
+}
+#endif
+
 #endif /* MEMLAB_COMPAT_H */

@@ -18,6 +18,11 @@
 #include <linux/minmax.h>
 #include <linux/percpu.h>
 #include <linux/sched/clock.h>
+#include <linux/timex.h>
+#include <linux/math64.h>
+#include <linux/jump_label.h>
+#include <linux/slab.h>
+#include <linux/mempool.h>
 
 #include "memlab_parse.h"
 
@@ -69,7 +74,10 @@ struct ml_obj {
  * errno; it runs in atomic context when gfp says so. max_bytes() is the
  * bytes_alloc an allocation of @size can take at most, known before
  * allocating (for the cap); @pool is the per-size pool of the strategies
- * that have one (has_pool), NULL for the others.
+ * that have one (has_pool), NULL for the others. fixed_bytes: every
+ * allocation of @size takes exactly max_bytes() (a kmalloc bucket, a pool's
+ * element); the caller sets obj->bytes_alloc to it once per command, before
+ * allocating, and alloc() leaves it alone.
  */
 struct ml_strategy_ops {
 	int (*alloc)(struct ml_obj *obj, gfp_t gfp);
@@ -78,7 +86,20 @@ struct ml_strategy_ops {
 	u64 (*limit)(void);
 	bool may_sleep;
 	bool has_pool;
+	bool fixed_bytes;
 };
+
+/*
+ * The small-object strategies' operations, which the per-allocation steps
+ * run in place when the table points at them (ml_strategy_alloc() below).
+ */
+int ml_kmalloc_alloc(struct ml_obj *obj, gfp_t gfp);
+void ml_kmalloc_free(struct ml_obj *obj);
+int ml_kzalloc_alloc(struct ml_obj *obj, gfp_t gfp);
+int ml_kmem_cache_alloc(struct ml_obj *obj, gfp_t gfp);
+void ml_kmem_cache_free(struct ml_obj *obj);
+int ml_mempool_alloc(struct ml_obj *obj, gfp_t gfp);
+void ml_mempool_free(struct ml_obj *obj);
 
 extern const struct ml_strategy_ops ml_kmalloc_ops;
 extern const struct ml_strategy_ops ml_kzalloc_ops;
@@ -102,6 +123,78 @@ void ml_limits(struct ml_limits *lim);
 static inline const struct ml_strategy_ops *ml_ops(enum ml_strategy s)
 {
 	return ml_strategies[s];
+}
+
+/* What obj->bytes_alloc starts as: max_bytes() @per for fixed_bytes, else 0. */
+static inline u64 ml_bytes_preset(const struct ml_strategy_ops *ops, u64 per)
+{
+	return ops->fixed_bytes ? per : 0;
+}
+
+/*
+ * The small-object strategies' operations, inline: the strategies' alloc()
+ * and free() (strat_*.c) are these, and the per-allocation steps run them
+ * in place when the table points at them.
+ */
+static __always_inline int ml_kmalloc_alloc_op(struct ml_obj *obj, gfp_t gfp)
+{
+	obj->ptr = kmalloc(obj->bytes_req, gfp);
+	return obj->ptr ? 0 : -ENOMEM;
+}
+
+static __always_inline int ml_kzalloc_alloc_op(struct ml_obj *obj, gfp_t gfp)
+{
+	obj->ptr = kzalloc(obj->bytes_req, gfp);
+	return obj->ptr ? 0 : -ENOMEM;
+}
+
+static __always_inline int ml_kmem_cache_alloc_op(struct ml_obj *obj, gfp_t gfp)
+{
+	obj->ptr = kmem_cache_alloc(obj->pool->cache, gfp);
+	return obj->ptr ? 0 : -ENOMEM;
+}
+
+/* memlab never lets mempool_alloc() wait for an element to come back. */
+static __always_inline int ml_mempool_alloc_op(struct ml_obj *obj, gfp_t gfp)
+{
+	obj->ptr = mempool_alloc(obj->pool->mempool, gfp & ~__GFP_DIRECT_RECLAIM);
+	return obj->ptr ? 0 : -ENOMEM;
+}
+
+/*
+ * The strategy's alloc() and free(), through the table. The kernel's idiom
+ * for hot indirect calls (INDIRECT_CALL_*(), linux/indirect_call_wrapper.h):
+ * compare the pointer with the likely targets and call the one it is
+ * directly, which avoids a retpoline; here the target's body is inlined as
+ * well, which also saves the call. Any other strategy: the indirect call.
+ */
+static __always_inline int ml_strategy_alloc(struct ml_obj *obj, gfp_t gfp)
+{
+	int (*alloc)(struct ml_obj *obj, gfp_t gfp) = ml_ops(obj->strategy)->alloc;
+
+	if (likely(alloc == ml_kmalloc_alloc))
+		return ml_kmalloc_alloc_op(obj, gfp);
+	if (likely(alloc == ml_kmem_cache_alloc))
+		return ml_kmem_cache_alloc_op(obj, gfp);
+	if (alloc == ml_kzalloc_alloc)
+		return ml_kzalloc_alloc_op(obj, gfp);
+	if (alloc == ml_mempool_alloc)
+		return ml_mempool_alloc_op(obj, gfp);
+	return alloc(obj, gfp);
+}
+
+static __always_inline void ml_strategy_free(struct ml_obj *obj)
+{
+	void (*free)(struct ml_obj *obj) = ml_ops(obj->strategy)->free;
+
+	if (likely(free == ml_kmalloc_free))
+		kfree(obj->ptr);
+	else if (likely(free == ml_kmem_cache_free))
+		kmem_cache_free(obj->pool->cache, obj->ptr);
+	else if (free == ml_mempool_free)
+		mempool_free(obj->ptr, obj->pool->mempool);
+	else
+		free(obj);
 }
 
 /* params (main.c) */
@@ -208,7 +301,9 @@ struct ml_latency {
 };
 
 struct ml_latency __percpu *ml_latency_main(void);
+void ml_latency_init(void);
 void ml_latency_reset(void);
+const char *ml_latency_clock_name(void);
 int ml_latency_debugfs_init(struct dentry *dir);
 /* a private histogram, for the bench */
 struct ml_latency __percpu *ml_latency_alloc(void);
@@ -223,10 +318,39 @@ static __always_inline void ml_latency_record_to(struct ml_latency __percpu *lat
 }
 
 /*
+ * The latency clock (latency.c, ml_latency_init()): where the CPU's cycle
+ * counter ticks at a constant, known rate (x86's constant_tsc, tsc_khz; see
+ * compat.h), get_cycles(), one rdtsc, converted to ns by a multiply and a
+ * shift; elsewhere sched_clock(), which is that counter scaled through
+ * per-CPU data. The conversion is done when recording because the
+ * histogram's buckets are powers of two in ns, which powers of two in
+ * cycles do not map onto.
+ */
+#define ML_LAT_SHIFT	24
+DECLARE_STATIC_KEY_FALSE(ml_lat_cycles);
+extern u32 ml_lat_mult;
+
+static __always_inline u64 ml_lat_clock(void)
+{
+	if (static_branch_likely(&ml_lat_cycles))
+		return get_cycles();
+	return sched_clock();
+}
+
+/* A difference of two ml_lat_clock() reads, in ns. */
+static __always_inline u64 ml_lat_ns(u64 delta)
+{
+	if (static_branch_likely(&ml_lat_cycles))
+		return mul_u64_u32_shr(delta, ml_lat_mult, ML_LAT_SHIFT);
+	return delta;
+}
+
+/*
  * The per-allocation steps: what every allocation and free memlab makes
  * runs (track.c), and what the bench's counted path runs (bench.c). No lock,
  * no clocksource read: the strategy's operation and a few additions to the
- * command's tally on its stack.
+ * command's tally on its stack; bytes_alloc is already in the record for
+ * the fixed_bytes strategies.
  */
 static __always_inline void ml_tally_alloc(struct ml_tally *t, const struct ml_obj *obj,
 					   int err)
@@ -246,7 +370,7 @@ static __always_inline void ml_tally_alloc(struct ml_tally *t, const struct ml_o
 static __always_inline int ml_obj_alloc_step(struct ml_obj *obj, gfp_t gfp,
 					     struct ml_tally *t)
 {
-	int err = ml_ops(obj->strategy)->alloc(obj, gfp);
+	int err = ml_strategy_alloc(obj, gfp);
 
 	ml_tally_alloc(t, obj, err);
 	return err;
@@ -254,10 +378,11 @@ static __always_inline int ml_obj_alloc_step(struct ml_obj *obj, gfp_t gfp,
 
 /*
  * One allocation, tallied, its latency recorded into @lat: memlab's path.
- * sched_clock() is the CPU's clock (the TSC), cheap where ktime_get_ns() may
- * read an emulated HPET. It is per CPU and the allocation may sleep and move
- * to another: memlab does not pin it there (migrate_disable() costs more
- * than both reads under emulation); a negative difference counts as 0.
+ * The latency clock (ml_lat_clock()) is the CPU's counter, cheap where
+ * ktime_get_ns() may read an emulated HPET. It is per CPU and the
+ * allocation may sleep and move to another: memlab does not pin it there
+ * (migrate_disable() costs more than both reads under emulation); a
+ * negative difference counts as 0.
  */
 static __always_inline int ml_obj_alloc_timed(struct ml_obj *obj, gfp_t gfp,
 					      struct ml_tally *t,
@@ -266,10 +391,10 @@ static __always_inline int ml_obj_alloc_timed(struct ml_obj *obj, gfp_t gfp,
 	u64 t0, t1;
 	int err;
 
-	t0 = sched_clock();
-	err = ml_ops(obj->strategy)->alloc(obj, gfp);
-	t1 = sched_clock();
-	ml_latency_record_to(lat, obj->strategy, t1 > t0 ? t1 - t0 : 0);
+	t0 = ml_lat_clock();
+	err = ml_strategy_alloc(obj, gfp);
+	t1 = ml_lat_clock();
+	ml_latency_record_to(lat, obj->strategy, t1 > t0 ? ml_lat_ns(t1 - t0) : 0);
 	ml_tally_alloc(t, obj, err);
 	return err;
 }
@@ -279,7 +404,7 @@ static __always_inline void ml_obj_free_step(struct ml_obj *obj, struct ml_tally
 {
 	struct ml_tally_row *r = &t->s[obj->strategy];
 
-	ml_ops(obj->strategy)->free(obj);
+	ml_strategy_free(obj);
 	r->frees++;
 	r->bytes_req -= obj->bytes_req;
 	r->bytes_alloc -= obj->bytes_alloc;

@@ -11,8 +11,11 @@
  *  - counted: what every allocation of memlab runs, minus the tracking record
  *    (struct ml_obj, its xarray slot, the pool's reference): the very steps
  *    track.c runs, ml_obj_alloc_timed() and ml_obj_free_step() (memlab.h),
- *    which call the strategy's ops through ml_ops(), time the allocation for
- *    the latency histogram and tally it on the stack. Each round is folded into the counters as a
+ *    which run the strategy's ops through ml_ops() (ml_strategy_alloc():
+ *    kmalloc's, kzalloc's, kmem_cache's and mempool's in place), time the
+ *    allocation for the latency histogram (ml_lat_clock()) and
+ *    tally it on the stack; the records' bytes_alloc is preset as phase 1
+ *    of an "alloc" presets it. Each round is folded into the counters as a
  *    command is (stats.c's ml_stats_fold_in(): once after the allocations,
  *    once per ML_FREE_BATCH frees), outside the timed operations: that
  *    per-command cost has its own cost rows. The counters and the latency
@@ -476,8 +479,8 @@ static int ml_bench_loop(struct ml_bench *b, u64 iters)
 /*
  * What the pieces of the counted path cost, timed alone: the empty timed
  * region (the timer's own cost, included in every figure); the latency
- * clock, two sched_clock() reads; one latency record; one fold of a
- * command's tally into the counters.
+ * clock, two ml_lat_clock() reads; one latency record, with the conversion
+ * of the difference to ns; one fold of a command's tally into the counters.
  */
 static void ml_bench_cal_piece(struct ml_bench *b, enum ml_bench_cal piece)
 {
@@ -496,11 +499,11 @@ static void ml_bench_cal_piece(struct ml_bench *b, enum ml_bench_cal piece)
 		ml_tick_start(&t);
 		switch (piece) {
 		case ML_CAL_CLOCK:
-			sched_clock();
-			sched_clock();
+			ml_lat_clock();
+			ml_lat_clock();
 			break;
 		case ML_CAL_LATENCY:
-			ml_latency_record_to(b->latency, b->strategy, i);
+			ml_latency_record_to(b->latency, b->strategy, ml_lat_ns(i));
 			break;
 		case ML_CAL_FOLD:
 			ml_stats_fold_in(&b->stats, &tally, 0);
@@ -605,6 +608,7 @@ static struct ml_bench *ml_bench_create(const struct ml_cmd *cmd, struct ml_pool
 		b->objs[i].strategy = cmd->strategy;
 		b->objs[i].context = ML_CTX_PROCESS;
 		b->objs[i].bytes_req = cmd->size;
+		b->objs[i].bytes_alloc = ml_bytes_preset(b->ops, per);
 		b->objs[i].pool = pool;
 	}
 	return b;
@@ -747,6 +751,7 @@ static void ml_bench_show_done(struct seq_file *m, const struct ml_bench_result 
 	seq_printf(m, "elapsed_ms %llu\n", div_u64(r->elapsed_ns, NSEC_PER_MSEC));
 	seq_printf(m, "cpu_mhz_estimate %llu\n", r->cpu_mhz);
 	seq_printf(m, "folds_per_round %llu\n", r->folds_per_round);
+	seq_printf(m, "latency_clock_source %s\n", ml_latency_clock_name());
 	seq_puts(m, "# cost piece p50_ns p50_cycles: timed alone, net of the timer's own cost\n");
 	for (c = 0; c < ML_NR_CAL; c++)
 		seq_printf(m, "cost %s %llu %llu\n", ml_cal_names[c],

@@ -3,7 +3,9 @@
  * A histogram of the latency of every allocation memlab made, per strategy:
  * power-of-two nanosecond buckets counted per CPU, so recording is one
  * increment on the allocation path (ml_obj_alloc_timed() in memlab.h, which
- * times the allocation with sched_clock()). debugfs "latency" prints it.
+ * times the allocation with ml_lat_clock(): the CPU's cycle counter where
+ * its rate is constant and known, sched_clock() elsewhere, chosen here at
+ * load). debugfs "latency" prints it.
  *
  * The bench's counted path runs that same function with a private histogram
  * of its own (ml_latency_alloc()), so that timing memlab's counting does not
@@ -15,9 +17,42 @@
 #include <linux/seq_file.h>
 #include <linux/cpumask.h>
 
+#include "compat.h"
 #include "memlab.h"
 
 static DEFINE_PER_CPU(struct ml_latency, ml_latency);
+
+/* Set: ml_lat_clock() reads cycles, ml_lat_ns() scales them by ml_lat_mult. */
+DEFINE_STATIC_KEY_FALSE(ml_lat_cycles);
+u32 ml_lat_mult __read_mostly;
+
+/*
+ * Below this rate (4 MHz) the multiplier would not fit in 32 bits: no TSC
+ * is that slow, but then sched_clock() it is.
+ */
+#define ML_LAT_MIN_KHZ	4000
+
+/*
+ * Choose the latency clock, before the first allocation. ns = cycles *
+ * 10^6 / kHz = (cycles * mult) >> ML_LAT_SHIFT: exact to 2^-24 relative to
+ * the rate, far below the histogram's factor-of-two buckets;
+ * mul_u64_u32_shr() keeps the whole product, however long an allocation.
+ */
+void ml_latency_init(void)
+{
+	u32 khz = ml_cycles_khz();
+
+	if (khz < ML_LAT_MIN_KHZ)
+		return;
+	ml_lat_mult = div_u64((u64)NSEC_PER_MSEC << ML_LAT_SHIFT, khz);
+	static_branch_enable(&ml_lat_cycles);
+}
+
+/* What ml_lat_clock() reads, as the bench file names it. */
+const char *ml_latency_clock_name(void)
+{
+	return static_key_enabled(&ml_lat_cycles) ? "get_cycles" : "sched_clock";
+}
 
 /* memlab's own histogram, the one debugfs "latency" shows */
 struct ml_latency __percpu *ml_latency_main(void)

@@ -148,6 +148,7 @@ static int __init memlab_init(void)
 	if (ml_param_bad)
 		return -EINVAL;
 	ml_stats_init(ml_max_bytes);
+	ml_latency_init();
 	err = ml_track_init();
 	if (err)
 		return err;

@@ -2,22 +2,20 @@
 /*
  * kmalloc: small objects from the slab allocator's size buckets
  * (kmalloc-8 ... kmalloc-8k), larger ones straight from the page allocator.
- * The bucket is what an allocation really takes: kmalloc_size_roundup().
+ * The bucket is what an allocation really takes: kmalloc_size_roundup(),
+ * the same for every allocation of a size (fixed_bytes: track.c sets it once
+ * per command).
  */
 #include <linux/slab.h>
 
 #include "memlab.h"
 
-static int ml_kmalloc_alloc(struct ml_obj *obj, gfp_t gfp)
+int ml_kmalloc_alloc(struct ml_obj *obj, gfp_t gfp)
 {
-	obj->ptr = kmalloc(obj->bytes_req, gfp);
-	if (!obj->ptr)
-		return -ENOMEM;
-	obj->bytes_alloc = kmalloc_size_roundup(obj->bytes_req);
-	return 0;
+	return ml_kmalloc_alloc_op(obj, gfp);
 }
 
-static void ml_kmalloc_free(struct ml_obj *obj)
+void ml_kmalloc_free(struct ml_obj *obj)
 {
 	kfree(obj->ptr);
 }
@@ -37,4 +35,5 @@ const struct ml_strategy_ops ml_kmalloc_ops = {
 	.free = ml_kmalloc_free,
 	.max_bytes = ml_kmalloc_bytes,
 	.limit = ml_kmalloc_limit,
+	.fixed_bytes = true,
 };

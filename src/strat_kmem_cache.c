@@ -1,23 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmem_cache: objects of one size from memlab's own slab cache
- * "memlab-<size>", unmerged so that it shows in /proc/slabinfo.
+ * "memlab-<size>", unmerged so that it shows in /proc/slabinfo. Each takes
+ * the cache's element size (fixed_bytes).
  */
 #include <linux/slab.h>
 
 #include "compat.h"
 #include "memlab.h"
 
-static int ml_kmem_cache_alloc(struct ml_obj *obj, gfp_t gfp)
+int ml_kmem_cache_alloc(struct ml_obj *obj, gfp_t gfp)
 {
-	obj->ptr = kmem_cache_alloc(obj->pool->cache, gfp);
-	if (!obj->ptr)
-		return -ENOMEM;
-	obj->bytes_alloc = obj->pool->elem_size;
-	return 0;
+	return ml_kmem_cache_alloc_op(obj, gfp);
 }
 
-static void ml_kmem_cache_free(struct ml_obj *obj)
+void ml_kmem_cache_free(struct ml_obj *obj)
 {
 	kmem_cache_free(obj->pool->cache, obj->ptr);
 }
@@ -28,4 +25,5 @@ const struct ml_strategy_ops ml_kmem_cache_ops = {
 	.max_bytes = ml_pool_elem_size,
 	.limit = ml_kmalloc_limit,
 	.has_pool = true,
+	.fixed_bytes = true,
 };

@@ -13,11 +13,13 @@
  * A failure in 1 or 2 undoes everything the command made.
  *
  * The per-allocation step (ml_obj_alloc_timed(), memlab.h) takes no lock and
- * reads no clocksource: the allocation, timed with sched_clock() for the
- * latency histogram, and a few additions to the command's tally on its
- * stack. The counters see the tally once per command (ml_stats_fold()),
- * frees once per batch of ML_FREE_BATCH. The bench's counted path runs the
- * same steps.
+ * reads no clocksource: the allocation (called directly, not through a
+ * retpoline, for the small-object strategies), timed with the CPU's cycle
+ * counter for the latency histogram, and a few additions to the command's
+ * tally on its stack. bytes_alloc, when it is the same for every allocation
+ * of the command, is worked out once, in phase 1. The counters see the
+ * tally once per command (ml_stats_fold()), frees once per batch of
+ * ML_FREE_BATCH. The bench's counted path runs the same steps.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -50,9 +52,14 @@ static const char *const ml_context_names[] = {
 	[ML_CTX_ATOMIC]		= "atomic",
 };
 
-/* Phase 2 for up to ML_ATOMIC_BATCH records from *@pos; advances *@pos. */
-static int ml_chain_batch(struct ml_obj **pos, gfp_t gfp, struct ml_tally *t,
-			  struct ml_latency __percpu *lat)
+/*
+ * Phase 2 for up to ML_ATOMIC_BATCH records from *@pos; advances *@pos.
+ * Never inlined: the per-allocation step runs the small-object strategies'
+ * operations in place, so this is the call site the kmem tracepoints show
+ * for memlab's kmalloc, kzalloc and kmem_cache allocations (ml_chain_batch).
+ */
+static noinline int ml_chain_batch(struct ml_obj **pos, gfp_t gfp, struct ml_tally *t,
+				   struct ml_latency __percpu *lat)
 {
 	unsigned int n;
 	int err;
@@ -104,9 +111,13 @@ static void ml_chain_undo(struct ml_obj *head, struct ml_tally *t)
 	}
 }
 
-/* Phase 1: @count records with reserved ids, chained from *@head. */
+/*
+ * Phase 1: @count records with reserved ids, chained from *@head, with
+ * bytes_alloc @bytes_alloc (set here for the fixed_bytes strategies, by
+ * alloc() for the others).
+ */
 static int ml_chain_make(enum ml_strategy s, u64 size, u64 count,
-			 enum ml_context ctx, struct ml_pool *pool,
+			 enum ml_context ctx, struct ml_pool *pool, u64 bytes_alloc,
 			 struct ml_obj **head)
 {
 	struct ml_obj *obj, **tail = head;
@@ -121,6 +132,7 @@ static int ml_chain_make(enum ml_strategy s, u64 size, u64 count,
 		obj->strategy = s;
 		obj->context = ctx;
 		obj->bytes_req = size;
+		obj->bytes_alloc = bytes_alloc;
 		obj->pool = pool;
 		/* A NULL entry reserves the id: lookups and walks skip it. */
 		err = xa_alloc_cyclic(&ml_objs, &obj->id, NULL, xa_limit_32b,
@@ -202,7 +214,7 @@ int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
 		goto out_put_pool;
 
 	ml_tally_init(&tally, BIT(s));
-	err = ml_chain_make(s, size, count, ctx, pool, &head);
+	err = ml_chain_make(s, size, count, ctx, pool, ml_bytes_preset(ops, per), &head);
 	if (err)
 		goto err_undo;
 	err = ml_chain_allocate(head, ctx, &tally);

@@ -13,7 +13,7 @@
 B=$DBG/bench
 
 ktap_print_header "bench"
-ktap_set_plan 54
+ktap_set_plan 57
 
 # ok COMMAND: the write to control succeeds.
 ok() {
@@ -65,6 +65,14 @@ bench_sane() {
 			if (ovh[o[i]] !~ /^-?[0-9]+\.[0-9]$/) why = why " " o[i] "=" ovh[o[i]]
 		if (why != "") { print "# bench file:" why; exit 1 }
 	}' "$B"
+}
+
+# kmalloc_latency_sane: the latency file counts kmalloc allocations, none
+# of them 2^20 ns (a millisecond) or more: a kmalloc from the per-CPU cache
+# never takes that long, a clock scaled wrongly would.
+kmalloc_latency_sane() {
+	awk '$1 == "kmalloc" && NF == 4 { n += $4; if ($3 > 16777216) far += $4 }
+	END { exit !(n >= 1 && far == 0) }' "$DBG/latency"
 }
 
 # What must not change: the counters, the used bytes, the latency histogram.
@@ -122,6 +130,13 @@ ktap_check "a kmalloc 64 pair bench of 20000 iterations" ok "bench kmalloc 64 20
 ktap_expect_eq "the bench file shows its iterations and warm-up" "20000 2000 1" \
 	"$(awk '$1 == "iterations" { i = $2 } $1 == "warmup" { w = $2 }
 		$1 == "batch" { b = $2 } END { print i, w, b }' "$B")"
+# The whole file into the log: the cost rows and the three paths, for the record.
+sed 's/^#*/# /' "$B"
+ktap_check "the bench file names the latency clock: get_cycles or sched_clock" \
+	grep -Eqx 'latency_clock_source (get_cycles|sched_clock)' "$B"
+# The latency file's clock is the same: an allocation records once, in ns buckets.
+ktap_check "alloc kmalloc 64 1" ok "alloc kmalloc 64 1"
+ktap_check "the latency file counts it in a bucket below 2^24 ns" kmalloc_latency_sane
 
 # A signal interrupts a bench: everything is freed, nothing else changes.
 before=$(snapshot)
