@@ -319,9 +319,9 @@ static __always_inline void ml_latency_record_to(struct ml_latency __percpu *lat
 
 /*
  * The latency clock (latency.c, ml_latency_init()): where the CPU's cycle
- * counter ticks at a constant, known rate (x86's constant_tsc, tsc_khz; see
- * compat.h), get_cycles(), one rdtsc, converted to ns by a multiply and a
- * shift; elsewhere sched_clock(), which is that counter scaled through
+ * counter ticks at a rate the kernel knows and keeps (x86's TSC at tsc_khz,
+ * see compat.h), get_cycles(), one rdtsc, converted to ns by a multiply and
+ * a shift; elsewhere sched_clock(), which is that counter scaled through
  * per-CPU data. The conversion is done when recording because the
  * histogram's buckets are powers of two in ns, which powers of two in
  * cycles do not map onto.
