@@ -4,7 +4,8 @@
 # then, for each kernel, build memlab.ko, boot it with the in-guest tests and
 # bring the results back. The last line is "N passed, N failed".
 #
-# Environment: KERNELS="6.1 6.12 debug" (default: 6.1 6.12), FUZZ_SECONDS (60),
+# Environment: KERNELS (default "6.1 6.12 debug"; debug is the debug kernel
+# that tests/rig/debug-kernel.sh builds once and caches), FUZZ_SECONDS (60),
 # MEMLAB_TESTS (only in-guest tests whose name contains it).
 set -u
 # shellcheck source=tests/rig/lib.sh
@@ -12,7 +13,7 @@ set -u
 
 sh "$MEMLAB_TOP/tests/rig/deps.sh" || exit 1
 
-kernels=${KERNELS:-6.1 6.12}
+kernels=${KERNELS:-6.1 6.12 debug}
 out=$MEMLAB_OUT/check
 rm -rf "$out"
 mkdir -p "$out"
