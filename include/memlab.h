@@ -235,7 +235,9 @@ struct ml_stats {
  * folded into the counters once (ml_stats_fold()), so that the allocation
  * path itself takes no lock. Byte deltas are signed; peak is the highest
  * bytes_alloc delta the command reached, marked by the command after its
- * allocations (ml_tally_mark_peak()), before it undoes them or frees.
+ * allocations (ml_tally_mark_peak()), before it frees. A failed command
+ * folds its failures only (ml_tally_only_failures()): what it made and
+ * undid is not counted.
  */
 struct ml_tally_row {
 	u64 allocs;
@@ -267,6 +269,19 @@ static inline void ml_tally_mark_peak(struct ml_tally *t)
 
 	for_each_set_bit(i, &mask, ML_NR_STRATEGIES)
 		t->s[i].peak = max(t->s[i].peak, t->s[i].bytes_alloc);
+}
+
+static inline void ml_tally_only_failures(struct ml_tally *t)
+{
+	unsigned long mask = t->strategies;
+	unsigned int i;
+	u64 failures;
+
+	for_each_set_bit(i, &mask, ML_NR_STRATEGIES) {
+		failures = t->s[i].failures;
+		memset(&t->s[i], 0, sizeof(t->s[i]));
+		t->s[i].failures = failures;
+	}
 }
 
 struct ml_snapshot {

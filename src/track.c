@@ -218,10 +218,10 @@ int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
 	if (err)
 		goto err_undo;
 	err = ml_chain_allocate(head, ctx, &tally);
-	/* What the command holds now is its peak, also if it must undo it. */
-	ml_tally_mark_peak(&tally);
 	if (err)
 		goto err_undo;
+	/* What the command holds now is its peak. */
+	ml_tally_mark_peak(&tally);
 
 	/* Counted before they show in the allocations file, so never freed first. */
 	ml_stats_fold(&tally, need);
@@ -232,7 +232,8 @@ int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
 
 err_undo:
 	ml_chain_undo(head, &tally);
-	/* allocs and frees of what was made and undone, the failure, the peak */
+	/* A failed command changes nothing but failures (the contract). */
+	ml_tally_only_failures(&tally);
 	ml_stats_fold(&tally, need);
 out_put_pool:
 	if (pool)

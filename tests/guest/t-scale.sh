@@ -128,10 +128,14 @@ ktap_check "stats: live $BIG, bytes_alloc $((BIG * 64)), invariants hold" big_co
 slab1=$(meminfo_kb Slab)
 track=$(((slab1 - slab0) * 1024 / BIG - 64))
 ktap_print_msg "tracking memory: about $track bytes per live allocation (Slab grew $((slab1 - slab0)) kB for $BIG; boot args: $(cat /proc/cmdline))"
+# kmemleak keeps a record of its own for each of the two objects: the debug
+# kernel's bound is higher.
+track_max=1024
+[ -e /sys/kernel/debug/kmemleak ] && track_max=2048
 track_bounded() {
-	[ "$track" -gt 0 ] && [ "$track" -lt 1024 ]
+	[ "$track" -gt 0 ] && [ "$track" -lt "$track_max" ]
 }
-ktap_check "tracking memory per allocation is bounded ($track bytes)" track_bounded
+ktap_check "tracking memory per allocation is under $track_max bytes ($track)" track_bounded
 
 t0=$(now_cs)
 n=$(grep -vc '^#' "$DBG/allocations")

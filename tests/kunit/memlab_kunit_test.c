@@ -396,17 +396,19 @@ static void ml_test_cap(struct kunit *test)
 }
 
 /*
- * What a failed command must leave as it was: per strategy what is live and
- * its bytes, and used. (allocs, frees and the peaks may count what it made
- * and undid; failures counts the failure.) Returns the first row that
- * differs, ML_NR_STRATEGIES for used, or -1.
+ * What a failed command must leave as it was: per strategy allocs, frees,
+ * what is live, its bytes and the peak, and used (only failures counts the
+ * failure). Returns the first row that differs, ML_NR_STRATEGIES for used,
+ * or -1.
  */
 static int ml_live_differs(const struct ml_snapshot *a, const struct ml_snapshot *b)
 {
 	int s;
 
 	for (s = 0; s < ML_NR_STRATEGIES; s++) {
-		if (ml_live_of(a, s) != ml_live_of(b, s) ||
+		if (a->s[s].allocs != b->s[s].allocs || a->s[s].frees != b->s[s].frees ||
+		    a->s[s].peak_bytes_alloc != b->s[s].peak_bytes_alloc ||
+		    ml_live_of(a, s) != ml_live_of(b, s) ||
 		    a->s[s].bytes_req != b->s[s].bytes_req ||
 		    a->s[s].bytes_alloc != b->s[s].bytes_alloc)
 			return s;
