@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # make lint: a W=1 build with warnings as errors and sparse (C=2) on both
-# kernels, checkpatch.pl --strict on src/ and include/, shellcheck on every
+# kernels, checkpatch.pl --strict on src/, include/ and tests/kunit/, shellcheck on every
 # shell script. Exits non-zero on any finding.
 set -u
 # shellcheck source=tests/rig/lib.sh
@@ -50,10 +50,10 @@ if [ ! -f "$cp_dir/scripts/checkpatch.pl" ]; then
 	rm -rf "$cp_dir"
 	mv "$cp_dir.tmp" "$cp_dir"
 fi
-step "checkpatch.pl --strict on src/ and include/"
+step "checkpatch.pl --strict on src/, include/ and tests/kunit/"
 perl "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
 	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-	-f "$MEMLAB_TOP"/src/*.c "$MEMLAB_TOP"/include/*.h >"$MEMLAB_OUT/lint/checkpatch.txt" 2>&1
+	-f "$MEMLAB_TOP"/src/*.c "$MEMLAB_TOP"/include/*.h "$MEMLAB_TOP"/tests/kunit/*.c >"$MEMLAB_OUT/lint/checkpatch.txt" 2>&1
 r=$?
 verdict $r
 [ "$r" -eq 0 ] || grep -vE '^total:' "$MEMLAB_OUT/lint/checkpatch.txt" >&2
