@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # make lint: a W=1 build with warnings as errors and sparse (C=2) on both
-# kernels, checkpatch.pl --strict on src/, include/ and tests/kunit/,
-# shellcheck on every shell script. Exits non-zero on any finding.
+# kernels, checkpatch.pl --strict on src/, include/ and tests/kunit/, and
+# the shell linter on every shell script. Exits non-zero on any finding.
 set -u
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
