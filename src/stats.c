@@ -63,9 +63,8 @@ void ml_stats_unreserve(u64 bytes)
  * Fold a command's tally in, and give back @unreserve bytes of its
  * reservation. A peak is the highest of the old peak and what the command
  * reached on top of the counters as they are now: exact for a command that
- * only allocates, and it includes what a failed all-or-nothing command made
- * before undoing it. The reservation covered what the command held, so the
- * total's peak never exceeds the cap.
+ * only allocates (a failed one folds its failures only). The reservation
+ * covered what the command held, so the total's peak never exceeds the cap.
  */
 void ml_stats_fold_in(struct ml_stats *st, const struct ml_tally *t, u64 unreserve)
 {

@@ -94,8 +94,11 @@ static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, struct ml
 	return err;
 }
 
-/* Undo phases 1 and 2 for a chain: free what was allocated, drop the records. */
-static void ml_chain_undo(struct ml_obj *head, struct ml_tally *t)
+/*
+ * Undo phases 1 and 2 for a chain: free what was allocated, drop the
+ * records. Nothing is tallied: a failed command counts only its failures.
+ */
+static void ml_chain_undo(struct ml_obj *head)
 {
 	struct ml_obj *obj, *next;
 	unsigned int n = 0;
@@ -103,7 +106,7 @@ static void ml_chain_undo(struct ml_obj *head, struct ml_tally *t)
 	for (obj = head; obj; obj = next) {
 		next = obj->next;
 		if (obj->ptr)
-			ml_obj_free_step(obj, t);
+			ml_strategy_free(obj);
 		xa_erase(&ml_objs, obj->id);
 		kmem_cache_free(ml_obj_cache, obj);
 		if (++n % ML_RESCHED_EVERY == 0)
@@ -231,7 +234,7 @@ int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
 	goto out_put_pool;
 
 err_undo:
-	ml_chain_undo(head, &tally);
+	ml_chain_undo(head);
 	/* A failed command changes nothing but failures (the contract). */
 	ml_tally_only_failures(&tally);
 	ml_stats_fold(&tally, need);
