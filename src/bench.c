@@ -7,7 +7,8 @@
  *
  * Three paths are timed, interleaved so that all see the same machine:
  *  - raw: the kernel API itself (kmalloc(), kmem_cache_alloc(), ...), called
- *    directly with the gfp memlab uses in process context;
+ *    directly with the gfp memlab uses in process context, in place for the
+ *    strategies whose operations memlab runs in place (ml_raw_alloc());
  *  - counted: what every allocation of memlab runs, minus the tracking record
  *    (struct ml_obj, its xarray slot, the pool's reference): the very steps
  *    track.c runs, ml_obj_alloc_timed() and ml_obj_free_step() (memlab.h),
@@ -283,72 +284,79 @@ static __always_inline void ml_tick_stop(struct ml_tick *t, struct ml_hist *h)
 	ml_hist_add(&h[ML_UNIT_CYCLES], c1 > t->cycles ? c1 - t->cycles : 0);
 }
 
-/* The raw path: the kernel's API, nothing of memlab's. */
-
-static int ml_raw_alloc(struct ml_bench *b, struct ml_obj *obj)
+/*
+ * The raw path of the strategies that memlab calls through its table
+ * (vmalloc, kvmalloc, alloc_pages, percpu): a call, as memlab's is.
+ */
+static noinline void *ml_raw_alloc_other(struct ml_bench *b)
 {
 	switch (b->strategy) {
-	case ML_KMALLOC:
-		obj->ptr = kmalloc(b->size, b->gfp);
-		break;
-	case ML_KZALLOC:
-		obj->ptr = kzalloc(b->size, b->gfp);
-		break;
 	case ML_VMALLOC:
-		obj->ptr = __vmalloc(b->size, b->gfp);
+		return __vmalloc(b->size, b->gfp);
+	case ML_KVMALLOC:
+		return kvmalloc(b->size, b->gfp);
+	case ML_ALLOC_PAGES:
+		return alloc_pages(b->gfp, b->order);
+	case ML_PERCPU:
+		return (void __force *)__alloc_percpu_gfp(b->size, ML_BENCH_PERCPU_ALIGN,
+							   b->gfp);
+	default:
+		return NULL;
+	}
+}
+
+static noinline void ml_raw_free_other(struct ml_bench *b, void *ptr)
+{
+	switch (b->strategy) {
+	case ML_VMALLOC:
+		vfree(ptr);
 		break;
 	case ML_KVMALLOC:
-		obj->ptr = kvmalloc(b->size, b->gfp);
-		break;
-	case ML_KMEM_CACHE:
-		obj->ptr = kmem_cache_alloc(b->pool->cache, b->gfp);
+		kvfree(ptr);
 		break;
 	case ML_ALLOC_PAGES:
-		obj->ptr = alloc_pages(b->gfp, b->order);
-		break;
-	case ML_MEMPOOL:
-		/* As the strategy does: never wait for an element to come back. */
-		obj->ptr = mempool_alloc(b->pool->mempool, b->gfp & ~__GFP_DIRECT_RECLAIM);
+		__free_pages(ptr, b->order);
 		break;
 	case ML_PERCPU:
-		obj->ptr = (void __force *)__alloc_percpu_gfp(b->size, ML_BENCH_PERCPU_ALIGN,
-							       b->gfp);
+		free_percpu((void __percpu __force *)ptr);
 		break;
 	default:
-		obj->ptr = NULL;
 		break;
 	}
+}
+
+/*
+ * The raw path: the kernel's API, nothing of memlab's. The strategies that
+ * ml_strategy_alloc() and ml_strategy_free() run in place are tested in the
+ * same order and called in place here too, the others through a call: the
+ * raw call is as direct as the counted one, and what separates the two
+ * paths is memlab's work alone.
+ */
+static __always_inline int ml_raw_alloc(struct ml_bench *b, struct ml_obj *obj)
+{
+	if (likely(b->strategy == ML_KMALLOC))
+		obj->ptr = kmalloc(b->size, b->gfp);
+	else if (likely(b->strategy == ML_KMEM_CACHE))
+		obj->ptr = kmem_cache_alloc(b->pool->cache, b->gfp);
+	else if (b->strategy == ML_KZALLOC)
+		obj->ptr = kzalloc(b->size, b->gfp);
+	else if (b->strategy == ML_MEMPOOL)	/* never waits, as the strategy */
+		obj->ptr = mempool_alloc(b->pool->mempool, b->gfp & ~__GFP_DIRECT_RECLAIM);
+	else
+		obj->ptr = ml_raw_alloc_other(b);
 	return obj->ptr ? 0 : -ENOMEM;
 }
 
-static void ml_raw_free(struct ml_bench *b, struct ml_obj *obj)
+static __always_inline void ml_raw_free(struct ml_bench *b, struct ml_obj *obj)
 {
-	switch (b->strategy) {
-	case ML_KMALLOC:
-	case ML_KZALLOC:
+	if (likely(b->strategy == ML_KMALLOC || b->strategy == ML_KZALLOC))
 		kfree(obj->ptr);
-		break;
-	case ML_VMALLOC:
-		vfree(obj->ptr);
-		break;
-	case ML_KVMALLOC:
-		kvfree(obj->ptr);
-		break;
-	case ML_KMEM_CACHE:
+	else if (likely(b->strategy == ML_KMEM_CACHE))
 		kmem_cache_free(b->pool->cache, obj->ptr);
-		break;
-	case ML_ALLOC_PAGES:
-		__free_pages(obj->ptr, b->order);
-		break;
-	case ML_MEMPOOL:
+	else if (b->strategy == ML_MEMPOOL)
 		mempool_free(obj->ptr, b->pool->mempool);
-		break;
-	case ML_PERCPU:
-		free_percpu((void __percpu __force *)obj->ptr);
-		break;
-	default:
-		break;
-	}
+	else
+		ml_raw_free_other(b, obj->ptr);
 	obj->ptr = NULL;
 }
 
