@@ -316,7 +316,7 @@ struct ml_latency {
 };
 
 struct ml_latency __percpu *ml_latency_main(void);
-void ml_latency_init(void);
+void ml_latency_init(bool on);
 void ml_latency_reset(void);
 const char *ml_latency_clock_name(void);
 int ml_latency_debugfs_init(struct dentry *dir);
@@ -342,6 +342,7 @@ static __always_inline void ml_latency_record_to(struct ml_latency __percpu *lat
  * cycles do not map onto.
  */
 #define ML_LAT_SHIFT	24
+DECLARE_STATIC_KEY_TRUE(ml_lat_on);
 DECLARE_STATIC_KEY_FALSE(ml_lat_cycles);
 extern u32 ml_lat_mult;
 
@@ -381,7 +382,10 @@ static __always_inline void ml_tally_alloc(struct ml_tally *t, const struct ml_o
 	r->bytes_alloc += obj->bytes_alloc;
 }
 
-/* One allocation, tallied; no latency recorded (the bench's nolatency path). */
+/*
+ * One allocation, tallied; no latency recorded: memlab's path with
+ * latency=0, the bench's nolatency path.
+ */
 static __always_inline int ml_obj_alloc_step(struct ml_obj *obj, gfp_t gfp,
 					     struct ml_tally *t)
 {
@@ -412,6 +416,19 @@ static __always_inline int ml_obj_alloc_timed(struct ml_obj *obj, gfp_t gfp,
 	ml_latency_record_to(lat, obj->strategy, t1 > t0 ? ml_lat_ns(t1 - t0) : 0);
 	ml_tally_alloc(t, obj, err);
 	return err;
+}
+
+/*
+ * memlab's per-allocation step: timed into @lat unless the latency
+ * histogram is off (latency=0, ml_lat_on). A static key: latency=0 takes
+ * the untimed step without testing anything at run time.
+ */
+static __always_inline int ml_obj_alloc(struct ml_obj *obj, gfp_t gfp, struct ml_tally *t,
+					struct ml_latency __percpu *lat)
+{
+	if (static_branch_likely(&ml_lat_on))
+		return ml_obj_alloc_timed(obj, gfp, t, lat);
+	return ml_obj_alloc_step(obj, gfp, t);
 }
 
 /* Give back one allocation's memory, into the command's tally. */

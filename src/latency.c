@@ -5,7 +5,9 @@
  * increment on the allocation path (ml_obj_alloc_timed() in memlab.h, which
  * times the allocation with ml_lat_clock(): the CPU's cycle counter where
  * its rate is constant and known, sched_clock() elsewhere, chosen here at
- * load). debugfs "latency" prints it.
+ * load). debugfs "latency" prints it. The module parameter latency=0 turns
+ * the timing off (ml_lat_on): memlab's allocations are then counted but not
+ * timed, and the histogram stays empty.
  *
  * The bench's counted path runs that same function with a private histogram
  * of its own (ml_latency_alloc()), so that timing memlab's counting does not
@@ -22,6 +24,8 @@
 
 static DEFINE_PER_CPU(struct ml_latency, ml_latency);
 
+/* Set: memlab times its allocations (ml_obj_alloc()); latency=0 clears it. */
+DEFINE_STATIC_KEY_TRUE(ml_lat_on);
 /* Set: ml_lat_clock() reads cycles, ml_lat_ns() scales them by ml_lat_mult. */
 DEFINE_STATIC_KEY_FALSE(ml_lat_cycles);
 u32 ml_lat_mult __read_mostly;
@@ -33,15 +37,19 @@ u32 ml_lat_mult __read_mostly;
 #define ML_LAT_MIN_KHZ	4000
 
 /*
- * Choose the latency clock, before the first allocation. ns = cycles *
+ * Whether memlab times its allocations (@on: the latency parameter), and
+ * with which clock, before the first allocation; the bench's counted path
+ * times with that clock either way. ns = cycles *
  * 10^6 / kHz = (cycles * mult) >> ML_LAT_SHIFT: exact to 2^-24 relative to
  * the rate, far below the histogram's factor-of-two buckets;
  * mul_u64_u32_shr() keeps the whole product, however long an allocation.
  */
-void ml_latency_init(void)
+void ml_latency_init(bool on)
 {
 	u32 khz = ml_cycles_khz();
 
+	if (!on)
+		static_branch_disable(&ml_lat_on);
 	if (khz < ML_LAT_MIN_KHZ)
 		return;
 	ml_lat_mult = div_u64((u64)NSEC_PER_MSEC << ML_LAT_SHIFT, khz);
@@ -94,7 +102,10 @@ static int ml_latency_show(struct seq_file *m, void *v)
 	u64 n;
 	int s, b;
 
-	seq_puts(m, "# latency of every allocation memlab made, per strategy\n");
+	if (static_key_enabled(&ml_lat_on))
+		seq_puts(m, "# latency of every allocation memlab made, per strategy\n");
+	else
+		seq_puts(m, "# latency recording is off (latency=0): no allocation is timed\n");
 	seq_puts(m, "# strategy lo_ns hi_ns count   (lo_ns <= latency < hi_ns)\n");
 	for (s = 0; s < ML_NR_STRATEGIES; s++) {
 		for (b = 0; b < ML_LAT_BUCKETS; b++) {

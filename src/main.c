@@ -21,6 +21,7 @@
 #define ML_MAX_BYTES_MIN	((unsigned long)SZ_1M)
 
 static bool demo = true;
+static bool latency = true;
 
 unsigned long ml_max_bytes = 64UL << 20;
 unsigned int ml_mempool_min = 4;
@@ -42,22 +43,25 @@ static int ml_param_refused(void)
 	return 0;
 }
 
-static int ml_param_set_demo(const char *val, const struct kernel_param *kp)
+/* A yes/no parameter: 0 or 1 (kstrtobool() also takes n, y, off, on). */
+static int ml_param_set_bool(const char *val, const struct kernel_param *kp)
 {
 	if (kstrtobool(val, kp->arg)) {
-		pr_err("invalid parameter demo=%s: must be 0 or 1\n", val);
+		pr_err("invalid parameter %s=%s: must be 0 or 1\n", kp->name, val);
 		return ml_param_refused();
 	}
 	return 0;
 }
 
-static const struct kernel_param_ops ml_demo_ops = {
-	.set = ml_param_set_demo,
+static const struct kernel_param_ops ml_bool_ops = {
+	.set = ml_param_set_bool,
 	.get = param_get_bool,
 };
 
-module_param_cb(demo, &ml_demo_ops, &demo, 0444);
+module_param_cb(demo, &ml_bool_ops, &demo, 0444);
 MODULE_PARM_DESC(demo, "Run the demonstration of every strategy at load, keep it live until unload (default 1)");
+module_param_cb(latency, &ml_bool_ops, &latency, 0444);
+MODULE_PARM_DESC(latency, "Time every allocation into the latency histogram (default 1; 0: counters only, no clock read on the allocation path)");
 
 /* max_bytes: bytes with an optional K, M or G suffix, 1 MiB .. half of RAM. */
 static int ml_param_set_max_bytes(const char *val, const struct kernel_param *kp)
@@ -148,7 +152,7 @@ static int __init memlab_init(void)
 	if (ml_param_bad)
 		return -EINVAL;
 	ml_stats_init(ml_max_bytes);
-	ml_latency_init();
+	ml_latency_init(latency);
 	err = ml_track_init();
 	if (err)
 		return err;
@@ -162,8 +166,8 @@ static int __init memlab_init(void)
 	if (err)
 		goto err_remove_proc;
 
-	pr_info("loaded: version %s, max_bytes %lu, demo %d\n", MEMLAB_VERSION,
-		ml_max_bytes, demo);
+	pr_info("loaded: version %s, max_bytes %lu, demo %d, latency %d\n", MEMLAB_VERSION,
+		ml_max_bytes, demo, latency);
 	if (demo)
 		ml_demo_run();
 

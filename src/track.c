@@ -12,11 +12,11 @@
  *     in the reserved slots (cannot fail).
  * A failure in 1 or 2 undoes everything the command made.
  *
- * The per-allocation step (ml_obj_alloc_timed(), memlab.h) takes no lock and
+ * The per-allocation step (ml_obj_alloc(), memlab.h) takes no lock and
  * reads no clocksource: the allocation (called directly, not through a
  * retpoline, for the small-object strategies), timed with the CPU's cycle
- * counter for the latency histogram, and a few additions to the command's
- * tally on its stack. bytes_alloc, when it is the same for every allocation
+ * counter for the latency histogram (unless latency=0), and a few additions
+ * to the command's tally on its stack. bytes_alloc, when it is the same for every allocation
  * of the command, is worked out once, in phase 1. The counters see the
  * tally once per command (ml_stats_fold()), frees once per batch of
  * ML_FREE_BATCH. The bench's counted path runs the same steps.
@@ -65,7 +65,7 @@ static noinline int ml_chain_batch(struct ml_obj **pos, gfp_t gfp, struct ml_tal
 	int err;
 
 	for (n = 0; *pos && n < ML_ATOMIC_BATCH; n++, *pos = (*pos)->next) {
-		err = ml_obj_alloc_timed(*pos, gfp, t, lat);
+		err = ml_obj_alloc(*pos, gfp, t, lat);
 		if (err)
 			return err;
 	}
