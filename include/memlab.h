@@ -89,18 +89,6 @@ struct ml_strategy_ops {
 	bool fixed_bytes;
 };
 
-/*
- * The small-object strategies' operations, which the per-allocation steps
- * run in place when the table points at them (ml_strategy_alloc() below).
- */
-int ml_kmalloc_alloc(struct ml_obj *obj, gfp_t gfp);
-void ml_kmalloc_free(struct ml_obj *obj);
-int ml_kzalloc_alloc(struct ml_obj *obj, gfp_t gfp);
-int ml_kmem_cache_alloc(struct ml_obj *obj, gfp_t gfp);
-void ml_kmem_cache_free(struct ml_obj *obj);
-int ml_mempool_alloc(struct ml_obj *obj, gfp_t gfp);
-void ml_mempool_free(struct ml_obj *obj);
-
 extern const struct ml_strategy_ops ml_kmalloc_ops;
 extern const struct ml_strategy_ops ml_kzalloc_ops;
 extern const struct ml_strategy_ops ml_vmalloc_ops;
@@ -111,6 +99,7 @@ extern const struct ml_strategy_ops ml_mempool_ops;
 extern const struct ml_strategy_ops ml_percpu_ops;
 
 /* helpers the strategies share (strat_kmalloc.c, strat_vmalloc.c, pool.c) */
+void ml_kmalloc_free(struct ml_obj *obj);	/* kzalloc's too */
 u64 ml_kmalloc_bytes(u64 size, const struct ml_pool *pool);
 u64 ml_kmalloc_limit(void);
 u64 ml_cap_limit(void);
@@ -162,39 +151,42 @@ static __always_inline int ml_mempool_alloc_op(struct ml_obj *obj, gfp_t gfp)
 }
 
 /*
- * The strategy's alloc() and free(), through the table. The kernel's idiom
- * for hot indirect calls (INDIRECT_CALL_*(), linux/indirect_call_wrapper.h):
- * compare the pointer with the likely targets and call the one it is
- * directly, which avoids a retpoline; here the target's body is inlined as
- * well, which also saves the call. Any other strategy: the indirect call.
+ * The strategy's alloc() and free(). The small-object strategies (kmalloc,
+ * kmem_cache, kzalloc, mempool), whose operation is a single call, are
+ * recognised by their token and their operation (the *_op() above, which
+ * their alloc() in strat_*.c is too) runs in place: no indirect call, no
+ * retpoline, no function of memlab's around the kernel's, and not even a
+ * load from the table. The others go through the table (strategy.c).
+ * Like the kernel's INDIRECT_CALL_*() (linux/indirect_call_wrapper.h), with
+ * the test on the token rather than on the pointer.
  */
 static __always_inline int ml_strategy_alloc(struct ml_obj *obj, gfp_t gfp)
 {
-	int (*alloc)(struct ml_obj *obj, gfp_t gfp) = ml_ops(obj->strategy)->alloc;
+	enum ml_strategy s = obj->strategy;
 
-	if (likely(alloc == ml_kmalloc_alloc))
+	if (likely(s == ML_KMALLOC))
 		return ml_kmalloc_alloc_op(obj, gfp);
-	if (likely(alloc == ml_kmem_cache_alloc))
+	if (likely(s == ML_KMEM_CACHE))
 		return ml_kmem_cache_alloc_op(obj, gfp);
-	if (alloc == ml_kzalloc_alloc)
+	if (s == ML_KZALLOC)
 		return ml_kzalloc_alloc_op(obj, gfp);
-	if (alloc == ml_mempool_alloc)
+	if (s == ML_MEMPOOL)
 		return ml_mempool_alloc_op(obj, gfp);
-	return alloc(obj, gfp);
+	return ml_ops(s)->alloc(obj, gfp);
 }
 
 static __always_inline void ml_strategy_free(struct ml_obj *obj)
 {
-	void (*free)(struct ml_obj *obj) = ml_ops(obj->strategy)->free;
+	enum ml_strategy s = obj->strategy;
 
-	if (likely(free == ml_kmalloc_free))
+	if (likely(s == ML_KMALLOC || s == ML_KZALLOC))
 		kfree(obj->ptr);
-	else if (likely(free == ml_kmem_cache_free))
+	else if (likely(s == ML_KMEM_CACHE))
 		kmem_cache_free(obj->pool->cache, obj->ptr);
-	else if (free == ml_mempool_free)
+	else if (s == ML_MEMPOOL)
 		mempool_free(obj->ptr, obj->pool->mempool);
 	else
-		free(obj);
+		ml_ops(s)->free(obj);
 }
 
 /* params (main.c) */
@@ -233,11 +225,13 @@ struct ml_stats {
 /*
  * A command's tally, on its stack: what its allocations and frees change,
  * folded into the counters once (ml_stats_fold()), so that the allocation
- * path itself takes no lock. Byte deltas are signed; peak is the highest
- * bytes_alloc delta the command reached, marked by the command after its
- * allocations (ml_tally_mark_peak()), before it frees. A failed command
- * folds its failures only (ml_tally_only_failures()): what it made and
- * undid is not counted.
+ * path itself takes no lock. An alloc command, all or nothing, adds its
+ * allocations once they all succeeded (ml_tally_allocs()); a free adds
+ * each object it frees (ml_obj_free_step()). Byte deltas are signed; peak
+ * is the highest bytes_alloc delta the command reached, marked by the
+ * command after its allocations (ml_tally_mark_peak()), before it frees.
+ * A failed command folds its failures only (ml_tally_only_failures()):
+ * what it made and undid is not counted.
  */
 struct ml_tally_row {
 	u64 allocs;
@@ -260,6 +254,19 @@ static inline void ml_tally_init(struct ml_tally *t, u32 strategies)
 {
 	memset(t->s, 0, sizeof(t->s));
 	t->strategies = strategies;
+}
+
+/*
+ * @n allocations of @size bytes of strategy @s, which all succeeded,
+ * taking @bytes_alloc in all: n times max_bytes() for the fixed_bytes
+ * strategies, the sum of the records' bytes_alloc for the others.
+ */
+static inline void ml_tally_allocs(struct ml_tally *t, enum ml_strategy s, u64 n, u64 size,
+				   u64 bytes_alloc)
+{
+	t->s[s].allocs += n;
+	t->s[s].bytes_req += n * size;
+	t->s[s].bytes_alloc += bytes_alloc;
 }
 
 static inline void ml_tally_mark_peak(struct ml_tally *t)
@@ -364,39 +371,31 @@ static __always_inline u64 ml_lat_ns(u64 delta)
 /*
  * The per-allocation steps: what every allocation and free memlab makes
  * runs (track.c), and what the bench's counted path runs (bench.c). No lock,
- * no clocksource read: the strategy's operation and a few additions to the
- * command's tally on its stack; bytes_alloc is already in the record for
- * the fixed_bytes strategies.
+ * no clocksource read. An allocation is the strategy's operation alone (and
+ * its timing): the command counts its allocations once, when they have all
+ * succeeded (ml_tally_allocs()), and bytes_alloc is already in the record
+ * for the fixed_bytes strategies. A failure is counted where it happens.
  */
-static __always_inline void ml_tally_alloc(struct ml_tally *t, const struct ml_obj *obj,
-					   int err)
+static __always_inline int ml_tally_failure(struct ml_tally *t, const struct ml_obj *obj,
+					    int err)
 {
-	struct ml_tally_row *r = &t->s[obj->strategy];
-
-	if (unlikely(err)) {
-		r->failures++;
-		return;
-	}
-	r->allocs++;
-	r->bytes_req += obj->bytes_req;
-	r->bytes_alloc += obj->bytes_alloc;
-}
-
-/*
- * One allocation, tallied; no latency recorded: memlab's path with
- * latency=0, the bench's nolatency path.
- */
-static __always_inline int ml_obj_alloc_step(struct ml_obj *obj, gfp_t gfp,
-					     struct ml_tally *t)
-{
-	int err = ml_strategy_alloc(obj, gfp);
-
-	ml_tally_alloc(t, obj, err);
+	if (unlikely(err))
+		t->s[obj->strategy].failures++;
 	return err;
 }
 
 /*
- * One allocation, tallied, its latency recorded into @lat: memlab's path.
+ * One allocation; no latency recorded: memlab's path with latency=0, the
+ * bench's nolatency path.
+ */
+static __always_inline int ml_obj_alloc_step(struct ml_obj *obj, gfp_t gfp,
+					     struct ml_tally *t)
+{
+	return ml_tally_failure(t, obj, ml_strategy_alloc(obj, gfp));
+}
+
+/*
+ * One allocation, its latency recorded into @lat: memlab's path.
  * The latency clock (ml_lat_clock()) is the CPU's counter, cheap where
  * ktime_get_ns() may read an emulated HPET. It is per CPU and the
  * allocation may sleep and move to another: memlab does not pin it there
@@ -414,8 +413,7 @@ static __always_inline int ml_obj_alloc_timed(struct ml_obj *obj, gfp_t gfp,
 	err = ml_strategy_alloc(obj, gfp);
 	t1 = ml_lat_clock();
 	ml_latency_record_to(lat, obj->strategy, t1 > t0 ? ml_lat_ns(t1 - t0) : 0);
-	ml_tally_alloc(t, obj, err);
-	return err;
+	return ml_tally_failure(t, obj, err);
 }
 
 /*
@@ -431,15 +429,19 @@ static __always_inline int ml_obj_alloc(struct ml_obj *obj, gfp_t gfp, struct ml
 	return ml_obj_alloc_step(obj, gfp, t);
 }
 
-/* Give back one allocation's memory, into the command's tally. */
+/*
+ * Give back one allocation's memory, into the command's tally. Tallied
+ * before the free: the record's fields are read once, not again after a
+ * call that might have changed them as far as the compiler knows.
+ */
 static __always_inline void ml_obj_free_step(struct ml_obj *obj, struct ml_tally *t)
 {
 	struct ml_tally_row *r = &t->s[obj->strategy];
 
-	ml_strategy_free(obj);
 	r->frees++;
 	r->bytes_req -= obj->bytes_req;
 	r->bytes_alloc -= obj->bytes_alloc;
+	ml_strategy_free(obj);
 	obj->ptr = NULL;
 }
 

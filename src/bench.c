@@ -12,14 +12,15 @@
  *  - counted: what every allocation of memlab runs, minus the tracking record
  *    (struct ml_obj, its xarray slot, the pool's reference): the very steps
  *    track.c runs, ml_obj_alloc_timed() and ml_obj_free_step() (memlab.h),
- *    which run the strategy's ops through ml_ops() (ml_strategy_alloc():
- *    kmalloc's, kzalloc's, kmem_cache's and mempool's in place), time the
- *    allocation for the latency histogram (ml_lat_clock()) and
- *    tally it on the stack; the records' bytes_alloc is preset as phase 1
- *    of an "alloc" presets it. Each round is folded into the counters as a
- *    command is (stats.c's ml_stats_fold_in(): once after the allocations,
- *    once per ML_FREE_BATCH frees), outside the timed operations: that
- *    per-command cost has its own cost rows. The counters and the latency
+ *    which run the strategy's operation (ml_strategy_alloc(): kmalloc's,
+ *    kzalloc's, kmem_cache's and mempool's in place, the others through
+ *    the table), time the allocation for the latency histogram
+ *    (ml_lat_clock()), and tally a free on the stack; the records'
+ *    bytes_alloc is preset as phase 1 of an "alloc" presets it. Each round
+ *    is counted and folded into the counters as a command is
+ *    (ml_tally_allocs() and stats.c's ml_stats_fold_in(): once after the
+ *    allocations, once per ML_FREE_BATCH frees), outside the timed
+ *    operations: that per-command cost has its own cost rows. The counters and the latency
  *    histogram are private instances of the run, so /proc/memlab/stats and
  *    the latency file are left as they were;
  *  - nolatency: the counted path without the latency histogram
@@ -361,8 +362,8 @@ static __always_inline void ml_raw_free(struct ml_bench *b, struct ml_obj *obj)
 }
 
 /*
- * The counted paths: track.c's own steps, on the run's private histogram,
- * tallied into the round's tally.
+ * The counted paths: track.c's own steps, on the run's private histogram
+ * and the round's tally.
  */
 static int ml_counted_alloc(struct ml_bench *b, enum ml_bench_path p, struct ml_obj *obj,
 			    struct ml_tally *t)
@@ -411,12 +412,25 @@ static bool ml_bench_interrupted(void)
 	return signal_pending(current) || READ_ONCE(ml_bench_stopping);
 }
 
+/* What the first @n objects take, as ml_alloc() counts it. */
+static u64 ml_bench_bytes_alloc(struct ml_bench *b, u64 n)
+{
+	u64 i, bytes = 0;
+
+	if (b->ops->fixed_bytes)
+		return n * b->per;
+	for (i = 0; i < n; i++)
+		bytes += b->objs[i].bytes_alloc;
+	return bytes;
+}
+
 /*
  * One round of one path: allocate @n objects, then free them all. On an
  * error or an interruption, what was allocated is freed all the same. The
  * counted paths do what an "alloc" command and then a "free" command do
- * with their tallies: reserve, fold the allocations once, fold the frees
- * once per ML_FREE_BATCH; none of that is inside the timed operations.
+ * with their tallies: reserve, count the allocations and fold them once,
+ * fold the frees once per ML_FREE_BATCH; none of that is inside the timed
+ * operations.
  */
 static int ml_bench_round(struct ml_bench *b, enum ml_bench_path p, u64 n)
 {
@@ -445,6 +459,7 @@ static int ml_bench_round(struct ml_bench *b, enum ml_bench_path p, u64 n)
 		}
 	}
 	if (counted) {
+		ml_tally_allocs(&tally, b->strategy, made, b->size, ml_bench_bytes_alloc(b, made));
 		ml_tally_mark_peak(&tally);
 		ml_stats_fold_in(&b->stats, &tally, b->per * n);
 		ml_tally_init(&tally, BIT(b->strategy));

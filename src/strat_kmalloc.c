@@ -10,7 +10,7 @@
 
 #include "memlab.h"
 
-int ml_kmalloc_alloc(struct ml_obj *obj, gfp_t gfp)
+static int ml_kmalloc_alloc(struct ml_obj *obj, gfp_t gfp)
 {
 	return ml_kmalloc_alloc_op(obj, gfp);
 }

@@ -9,12 +9,12 @@
 #include "compat.h"
 #include "memlab.h"
 
-int ml_kmem_cache_alloc(struct ml_obj *obj, gfp_t gfp)
+static int ml_kmem_cache_alloc(struct ml_obj *obj, gfp_t gfp)
 {
 	return ml_kmem_cache_alloc_op(obj, gfp);
 }
 
-void ml_kmem_cache_free(struct ml_obj *obj)
+static void ml_kmem_cache_free(struct ml_obj *obj)
 {
 	kmem_cache_free(obj->pool->cache, obj->ptr);
 }

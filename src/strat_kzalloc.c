@@ -8,7 +8,7 @@
 
 #include "memlab.h"
 
-int ml_kzalloc_alloc(struct ml_obj *obj, gfp_t gfp)
+static int ml_kzalloc_alloc(struct ml_obj *obj, gfp_t gfp)
 {
 	return ml_kzalloc_alloc_op(obj, gfp);
 }

@@ -11,12 +11,12 @@
 
 #include "memlab.h"
 
-int ml_mempool_alloc(struct ml_obj *obj, gfp_t gfp)
+static int ml_mempool_alloc(struct ml_obj *obj, gfp_t gfp)
 {
 	return ml_mempool_alloc_op(obj, gfp);
 }
 
-void ml_mempool_free(struct ml_obj *obj)
+static void ml_mempool_free(struct ml_obj *obj)
 {
 	mempool_free(obj->ptr, obj->pool->mempool);
 }

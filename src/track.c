@@ -8,18 +8,21 @@
  *  1. reserve the cap, take the pool, make the records and reserve their ids
  *     (process context, may sleep);
  *  2. allocate, under a spinlock with GFP_ATOMIC for "atomic";
- *  3. fold the command's tally into the counters, then publish the records
- *     in the reserved slots (cannot fail).
+ *  3. count the allocations in the command's tally, fold it into the
+ *     counters, then publish the records in the reserved slots (cannot
+ *     fail).
  * A failure in 1 or 2 undoes everything the command made.
  *
  * The per-allocation step (ml_obj_alloc(), memlab.h) takes no lock and
  * reads no clocksource: the allocation (called directly, not through a
  * retpoline, for the small-object strategies), timed with the CPU's cycle
- * counter for the latency histogram (unless latency=0), and a few additions
- * to the command's tally on its stack. bytes_alloc, when it is the same for every allocation
- * of the command, is worked out once, in phase 1. The counters see the
- * tally once per command (ml_stats_fold()), frees once per batch of
- * ML_FREE_BATCH. The bench's counted path runs the same steps.
+ * counter for the latency histogram (unless latency=0). Counting is per
+ * command: the command's allocations, all made or none, are added to its
+ * tally at once in phase 3; bytes_alloc, when it is the same for every
+ * allocation of the command, is worked out once, in phase 1. A free adds
+ * what it frees to its command's tally. The counters see the tally once
+ * per command (ml_stats_fold()), frees once per batch of ML_FREE_BATCH.
+ * The bench's counted path runs the same steps.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -168,6 +171,17 @@ int ml_track_room(u64 count)
 	return count > div64_u64(avail / 2, ML_TRACK_BYTES) ? -ENOMEM : 0;
 }
 
+/* The bytes_alloc of a chain's records, for the strategies not fixed_bytes. */
+static u64 ml_chain_bytes_alloc(const struct ml_obj *head)
+{
+	const struct ml_obj *obj;
+	u64 bytes = 0;
+
+	for (obj = head; obj; obj = obj->next)
+		bytes += obj->bytes_alloc;
+	return bytes;
+}
+
 /* Phase 3: each record takes a reference on the pool, is stamped and stored. */
 static void ml_chain_publish(struct ml_obj *head)
 {
@@ -223,6 +237,8 @@ int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
 	err = ml_chain_allocate(head, ctx, &tally);
 	if (err)
 		goto err_undo;
+	ml_tally_allocs(&tally, s, count, size,
+			ops->fixed_bytes ? need : ml_chain_bytes_alloc(head));
 	/* What the command holds now is its peak. */
 	ml_tally_mark_peak(&tally);
 
