@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The learner's scripts: memlab-load, memlab-stats, memlab-unload and
-# memlab-demo exit 0 when they succeed, and otherwise non-zero with exactly
-# one line on stderr that says why.
+# The learner's scripts: memlab-load, memlab-stats, memlab-unload,
+# memlab-demo and memlab-bench exit 0 when they succeed, and otherwise
+# non-zero with exactly one line on stderr that says why; memlab-bench
+# writes the CSV that docs/bench.md documents.
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/ktap.sh"
 KO=${MEMLAB_KO:-/memlab/memlab.ko}
@@ -52,11 +53,13 @@ as_nobody() {
 	su nobody -s /bin/sh -c "$*"
 }
 
-ktap_print_header "memlab-load, memlab-stats, memlab-unload, memlab-demo"
-ktap_set_plan 40
+ktap_print_header "memlab-load, memlab-stats, memlab-unload, memlab-demo, memlab-bench"
+ktap_set_plan 49
 
 try memlab-stats
 refused "memlab-stats before load says memlab is not loaded" 'not loaded'
+try memlab-bench -s kmalloc -z 64 -p pair -i 100
+refused "memlab-bench before load says memlab is not loaded" '^memlab-bench: memlab is not loaded'
 try memlab-unload
 refused "memlab-unload before load says memlab is not loaded" 'not loaded'
 
@@ -66,6 +69,8 @@ try as_nobody "$S/memlab-unload"
 refused "memlab-unload as nobody is refused: root" '^memlab-unload: must run as root'
 try as_nobody "$S/memlab-demo"
 refused "memlab-demo as nobody is refused: root" '^memlab-demo: must run as root'
+try as_nobody "$S/memlab-bench"
+refused "memlab-bench as nobody is refused: root" '^memlab-bench: must run as root'
 
 try memlab-load max_bytes=1
 refused "max_bytes=1 is refused with memlab's reason from the kernel log" \
@@ -155,6 +160,37 @@ try memlab-stats --bogus
 refused "memlab-stats with an unknown option prints the usage" 'usage: memlab-stats'
 try as_nobody "$S/memlab-stats"
 worked "memlab-stats works for a user who is not root" '^total '
+
+# memlab-bench: the CSV documented in docs/bench.md, one row per run.
+BENCH_HEADER="strategy,size,pattern,iterations,batch,raw_alloc_min_ns,raw_alloc_p50_ns,raw_alloc_p99_ns,raw_alloc_max_ns,raw_free_p50_ns,raw_free_p99_ns,counted_alloc_p50_ns,counted_alloc_p99_ns,counted_free_p50_ns,counted_free_p99_ns,raw_alloc_p50_cycles,counted_alloc_p50_cycles,timer_ns,cpu_mhz,overhead_alloc_pct,overhead_free_pct,overhead_pct,overhead_nolatency_pct"
+# bench_rows FILE: "strategy size pattern iterations" of each row whose 23
+# fields are all there, the figures numbers (an overhead may be signed).
+bench_rows() {
+	awk -F, 'NR > 1 {
+		ok = NF == 23
+		for (i = 4; i <= 19; i++) if ($i !~ /^[0-9]+$/) ok = 0
+		for (i = 20; i <= 23; i++) if ($i !~ /^-?[0-9]+\.[0-9]$/) ok = 0
+		if (ok) printf "%s %s %s %s;", $1, $2, $3, $4
+	}' "$1"
+}
+try memlab-bench -s "kmalloc kmem_cache" -z "64 8192" -p pair -i 1000 -o "$T/bench.csv"
+ktap_expect_eq "memlab-bench runs a small matrix: exit status" 0 "$rc"
+ktap_expect_eq "memlab-bench writes the documented CSV header" "$BENCH_HEADER" \
+	"$(head -n 1 "$T/bench.csv")"
+# Above 4 KiB the iterations go down: 1000 x 4096 / 8192 = 500.
+ktap_expect_eq "one complete row per run, fewer iterations above 4 KiB" \
+	"kmalloc 64 pair 1000;kmalloc 8192 pair 500;kmem_cache 64 pair 1000;kmem_cache 8192 pair 500;" \
+	"$(bench_rows "$T/bench.csv")"
+ktap_expect_eq "memlab-bench shows one progress line per run" 4 \
+	"$(grep -c '^\[[1-4]/4\] .* overhead' "$T/err")"
+try memlab-bench --repeat 3 kmalloc 64 500
+ktap_expect_eq "--repeat 3: three rows on stdout" \
+	"kmalloc 64 pair 500;kmalloc 64 pair 500;kmalloc 64 pair 500;" "$(bench_rows "$T/out")"
+ktap_check "--repeat reports the spread of the p50s and both overheads" \
+	sh -c "grep -q '^raw_alloc_p50_ns over 3 runs: median [0-9]*, .* spread +-' '$T/err' &&
+		grep -q '^overhead_nolatency_pct over 3 runs: median ' '$T/err'"
+try memlab-bench -s kmalloc -z 64 -p sideways
+refused "an unknown pattern is refused" '^memlab-bench: unknown pattern sideways'
 
 try memlab-unload
 worked "memlab-unload prints the summary line" '^memlab: unloaded: reclaimed [0-9]+ allocations, [0-9]+ bytes$'
