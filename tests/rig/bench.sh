@@ -72,6 +72,8 @@ extract() {
 }
 
 say "a few minutes under TCG: the matrix in the first boot, 64 B repeated in each"
+# The host's load, for reading the figures: the VMs' CPUs are threads on it.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 boot 1 "$out"
 extract "$out" bench.csv
 extract "$out" repeat.csv
@@ -172,7 +174,11 @@ function median(a, n,   i, j, t) {
 	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }'
 echo
-goals | tee "$out/goals.txt"
+{
+	goals
+	echo "  host: $(nproc) CPUs, load average (1, 5, 15 min) $load_before before," \
+		"$(cut -d' ' -f1-3 /proc/loadavg) after (the bench VM's own 2 vCPUs count in it)"
+} | tee "$out/goals.txt"
 echo
 say "results in $out: bench.csv, repeat.csv, goals.txt and $(cd "$out" && echo bench-*.png)"
 exit "$status"
