@@ -299,8 +299,7 @@ static noinline void *ml_raw_alloc_other(struct ml_bench *b)
 	case ML_ALLOC_PAGES:
 		return alloc_pages(b->gfp, b->order);
 	case ML_PERCPU:
-		return (void __force *)__alloc_percpu_gfp(b->size, ML_BENCH_PERCPU_ALIGN,
-							   b->gfp);
+		return (void __force *)__alloc_percpu_gfp(b->size, ML_BENCH_PERCPU_ALIGN, b->gfp);
 	default:
 		return NULL;
 	}
