@@ -122,8 +122,7 @@ static inline u64 ml_bytes_preset(const struct ml_strategy_ops *ops, u64 per)
 
 /*
  * The small-object strategies' operations, inline: the strategies' alloc()
- * and free() (strat_*.c) are these, and the per-allocation steps run them
- * in place when the table points at them.
+ * (strat_*.c) are these, and ml_strategy_alloc() below runs them in place.
  */
 static __always_inline int ml_kmalloc_alloc_op(struct ml_obj *obj, gfp_t gfp)
 {
@@ -230,8 +229,8 @@ struct ml_stats {
  * each object it frees (ml_obj_free_step()). Byte deltas are signed; peak
  * is the highest bytes_alloc delta the command reached, marked by the
  * command after its allocations (ml_tally_mark_peak()), before it frees.
- * A failed command folds its failures only (ml_tally_only_failures()):
- * what it made and undid is not counted.
+ * A failed alloc command therefore folds its failure only: what it made
+ * and undid was never added.
  */
 struct ml_tally_row {
 	u64 allocs;
@@ -276,19 +275,6 @@ static inline void ml_tally_mark_peak(struct ml_tally *t)
 
 	for_each_set_bit(i, &mask, ML_NR_STRATEGIES)
 		t->s[i].peak = max(t->s[i].peak, t->s[i].bytes_alloc);
-}
-
-static inline void ml_tally_only_failures(struct ml_tally *t)
-{
-	unsigned long mask = t->strategies;
-	unsigned int i;
-	u64 failures;
-
-	for_each_set_bit(i, &mask, ML_NR_STRATEGIES) {
-		failures = t->s[i].failures;
-		memset(&t->s[i], 0, sizeof(t->s[i]));
-		t->s[i].failures = failures;
-	}
 }
 
 struct ml_snapshot {

@@ -20,9 +20,9 @@
  *    is counted and folded into the counters as a command is
  *    (ml_tally_allocs() and stats.c's ml_stats_fold_in(): once after the
  *    allocations, once per ML_FREE_BATCH frees), outside the timed
- *    operations: that per-command cost has its own cost rows. The counters and the latency
- *    histogram are private instances of the run, so /proc/memlab/stats and
- *    the latency file are left as they were;
+ *    operations: that per-command cost has its own cost rows. The counters
+ *    and the latency histogram are private instances of the run, so
+ *    /proc/memlab/stats and the latency file are left as they were;
  *  - nolatency: the counted path without the latency histogram
  *    (ml_obj_alloc_step()), to show what the histogram costs.
  *

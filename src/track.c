@@ -251,8 +251,10 @@ int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
 
 err_undo:
 	ml_chain_undo(head);
-	/* A failed command changes nothing but failures (the contract). */
-	ml_tally_only_failures(&tally);
+	/*
+	 * A failed command changes nothing but failures (the contract): its
+	 * allocations were never added to the tally, only its failure.
+	 */
 	ml_stats_fold(&tally, need);
 out_put_pool:
 	if (pool)

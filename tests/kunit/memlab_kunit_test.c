@@ -38,23 +38,19 @@ unsigned int ml_demo_order = 3;
 
 /* ---- the parser --------------------------------------------------- */
 
+/* An input, and the command (or the reason for the error) it parses to. */
 struct ml_parse_case {
 	const char *in;
 	int err;
-	enum ml_op op;
-	enum ml_strategy strategy;
-	u64 size;
-	u64 count;
-	u64 id;
-	bool atomic;
-	const char *reason;
+	struct ml_cmd want;
 };
 
+#define OK(str, ...)		{ .in = str, .want = { __VA_ARGS__ } }
 #define OK_ALLOC(str, s, sz, n, at) \
-	{ .in = str, .op = ML_OP_ALLOC, .strategy = s, .size = sz, .count = n, .atomic = at }
+	OK(str, .op = ML_OP_ALLOC, .strategy = s, .size = sz, .count = n, .atomic = at)
 #define OK_BENCH(str, s, sz, n) \
-	{ .in = str, .op = ML_OP_BENCH, .strategy = s, .size = sz, .count = n }
-#define BAD(str, e, why)	{ .in = str, .err = -(e), .reason = why }
+	OK(str, .op = ML_OP_BENCH, .strategy = s, .size = sz, .count = n)
+#define BAD(str, e, why)	{ .in = str, .err = -(e), .want = { .reason = why } }
 
 static const struct ml_parse_case ml_parse_cases[] = {
 	OK_ALLOC("alloc kmalloc 64", ML_KMALLOC, 64, 1, false),
@@ -68,10 +64,10 @@ static const struct ml_parse_case ml_parse_cases[] = {
 	OK_ALLOC("alloc kvmalloc 4M", ML_KVMALLOC, SZ_4M, 1, false),
 	OK_BENCH("bench kmalloc 64", ML_KMALLOC, 64, ML_BENCH_ITERS_DEFAULT),
 	OK_BENCH("bench kmem_cache 96 20 batch", ML_KMEM_CACHE, 96, 20),
-	{ .in = "free percpu", .op = ML_OP_FREE_STRATEGY, .strategy = ML_PERCPU },
-	{ .in = "free all", .op = ML_OP_FREE_ALL },
-	{ .in = "free 42", .op = ML_OP_FREE_ID, .id = 42 },
-	{ .in = "reset\n", .op = ML_OP_RESET },
+	OK("free percpu", .op = ML_OP_FREE_STRATEGY, .strategy = ML_PERCPU),
+	OK("free all", .op = ML_OP_FREE_ALL),
+	OK("free 42", .op = ML_OP_FREE_ID, .id = 42),
+	OK("reset\n", .op = ML_OP_RESET),
 	BAD("", EINVAL, "empty command"),
 	BAD("allocate kmalloc 64", EINVAL, "unknown command"),
 	BAD("alloc slab 64", EINVAL, "unknown strategy"),
@@ -94,12 +90,14 @@ static const struct ml_parse_case ml_parse_cases[] = {
 static void ml_test_parse_table(struct kunit *test)
 {
 	const struct ml_parse_case *c;
+	const struct ml_cmd *w;
 	struct ml_limits lim;
 	struct ml_cmd cmd;
 	int err;
 
 	ml_limits(&lim);
 	for (c = ml_parse_cases; c < ml_parse_cases + ARRAY_SIZE(ml_parse_cases); c++) {
+		w = &c->want;
 		memset(&cmd, 0, sizeof(cmd));
 		err = ml_parse(c->in, strlen(c->in), &lim, &cmd);
 		KUNIT_EXPECT_EQ_MSG(test, err, c->err, "'%s'", c->in);
@@ -108,23 +106,23 @@ static void ml_test_parse_table(struct kunit *test)
 		if (err) {
 			KUNIT_EXPECT_NOT_ERR_OR_NULL_MSG(test, cmd.reason, "'%s'", c->in);
 			if (cmd.reason)
-				KUNIT_EXPECT_STREQ_MSG(test, cmd.reason, c->reason, "'%s'", c->in);
+				KUNIT_EXPECT_STREQ_MSG(test, cmd.reason, w->reason, "'%s'", c->in);
 			continue;
 		}
-		KUNIT_EXPECT_EQ_MSG(test, cmd.op, c->op, "'%s'", c->in);
-		switch (c->op) {
+		KUNIT_EXPECT_EQ_MSG(test, cmd.op, w->op, "'%s'", c->in);
+		switch (w->op) {
 		case ML_OP_ALLOC:
 		case ML_OP_BENCH:
-			KUNIT_EXPECT_EQ_MSG(test, cmd.strategy, c->strategy, "'%s'", c->in);
-			KUNIT_EXPECT_EQ_MSG(test, cmd.size, c->size, "'%s'", c->in);
-			KUNIT_EXPECT_EQ_MSG(test, cmd.count, c->count, "'%s'", c->in);
-			KUNIT_EXPECT_EQ_MSG(test, cmd.atomic, c->atomic, "'%s'", c->in);
+			KUNIT_EXPECT_EQ_MSG(test, cmd.strategy, w->strategy, "'%s'", c->in);
+			KUNIT_EXPECT_EQ_MSG(test, cmd.size, w->size, "'%s'", c->in);
+			KUNIT_EXPECT_EQ_MSG(test, cmd.count, w->count, "'%s'", c->in);
+			KUNIT_EXPECT_EQ_MSG(test, cmd.atomic, w->atomic, "'%s'", c->in);
 			break;
 		case ML_OP_FREE_STRATEGY:
-			KUNIT_EXPECT_EQ_MSG(test, cmd.strategy, c->strategy, "'%s'", c->in);
+			KUNIT_EXPECT_EQ_MSG(test, cmd.strategy, w->strategy, "'%s'", c->in);
 			break;
 		case ML_OP_FREE_ID:
-			KUNIT_EXPECT_EQ_MSG(test, cmd.id, c->id, "'%s'", c->in);
+			KUNIT_EXPECT_EQ_MSG(test, cmd.id, w->id, "'%s'", c->in);
 			break;
 		default:
 			break;
