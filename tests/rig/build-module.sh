@@ -4,7 +4,10 @@
 # several kernels can be built side by side.
 #
 # usage: build-module.sh KDIR OUTDIR [make args...]
-# Prints the path of memlab.ko on stdout. With MEMLAB_MODULE=kunit it builds
+# KDIR may be in a build root of the cache (7.3's headers in the trixie root,
+# see kernel_load in lib.sh): then make runs in there. Prints the path of
+# memlab.ko on stdout (examples/' modules, where the tree has them, are built
+# beside it, in OUTDIR/examples/). With MEMLAB_MODULE=kunit it builds
 # memlab_kunit.ko instead (tests/kunit/Kbuild: the KUnit tests with their own
 # copies of memlab's sources; needs a kernel with CONFIG_KUNIT), in OUTDIR,
 # which must not be one that memlab.ko is built in.
@@ -19,10 +22,15 @@ shift 2
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-# Mirror the sources (only what Kbuild needs), keeping objects of unchanged files.
-for d in src include; do
+# Mirror the sources (only what Kbuild needs: *.c, *.h and Kbuild files of
+# src/, include/ and, where the tree has it, examples/), keeping objects of
+# unchanged files.
+for d in src include examples; do
+	[ -d "$MEMLAB_TOP/$d" ] || continue
 	mkdir -p "$out/$d"
-	cp -pu "$MEMLAB_TOP/$d"/*.[ch] "$out/$d/" 2>/dev/null || true
+	for f in "$MEMLAB_TOP/$d"/*.[ch] "$MEMLAB_TOP/$d/Kbuild"; do
+		[ ! -e "$f" ] || cp -pu "$f" "$out/$d/"
+	done
 done
 kbuild=$MEMLAB_TOP/Kbuild
 ko=memlab.ko
@@ -36,13 +44,24 @@ if [ "${MEMLAB_MODULE:-memlab}" = kunit ]; then
 fi
 cp -pu "$kbuild" "$out/Kbuild"
 # Drop sources that were removed upstream.
-for f in "$out"/src/*.c "$out"/include/*.h "$out"/tests/kunit/*.c; do
+for f in "$out"/src/*.[ch] "$out"/include/*.[ch] "$out"/examples/*.[ch] "$out"/examples/Kbuild \
+	"$out"/tests/kunit/*.c; do
 	[ -e "$f" ] || continue
 	[ -e "$MEMLAB_TOP/${f#"$out"/}" ] || rm -f "$f" "${f%.c}.o"
 done
 
+# A kernel whose headers are in a build root (7.3's, in the trixie root on a
+# host that is not trixie) is built in there: OUTDIR is bind-mounted at the
+# same path inside, so that paths in messages and the .ko's path hold on
+# both sides; the mount goes with the command (lib.sh's in_root).
+root=$(root_of_kdir "$kdir")
 log="$out/build.log"
-if ! make -C "$kdir" M="$out" "$@" modules >"$log" 2>&1; then
+if [ -n "$root" ]; then
+	set -- in_root "$root" "$out" make -C "${kdir#"$root"}" M="$out" "$@" modules
+else
+	set -- make -C "$kdir" M="$out" "$@" modules
+fi
+if ! "$@" >"$log" 2>&1; then
 	tail -n 40 "$log" >&2
 	die "build against $kdir failed (log: $log)"
 fi

@@ -1,64 +1,229 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Install what memlab needs, idempotently: Debian packages, and the kernel
-# images matching the installed headers, fetched as .debs and extracted into
-# the cache (never installed into /boot).
+# Install what a make target needs, idempotently, saying what it fetches and
+# why: Debian packages; the trixie build root for 7.3's headers
+# (tests/rig/trixie-root.sh) where this host is not trixie; and the kernel
+# images matching the headers, fetched as .debs and extracted into the cache
+# (never installed into /boot).
 #
-# usage: deps.sh [--lint]   (--lint adds the static checkers)
+# usage: deps.sh [check]        what make check needs, for KERNELS (default
+#                               all: 6.1 6.12 7.3 debug)
+#        deps.sh --lint         make check's and make lint's (CI)
+#        deps.sh lint           make lint's only
+#        deps.sh demo|vm|bench [KERNEL]   one kernel's (default KERNEL, 6.1)
+#        deps.sh kernel NAME...           those kernels' headers and images
 set -eu
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-PKGS="build-essential bc flex bison libelf-dev libssl-dev kmod cpio gzip xz-utils
-zstd qemu-system-x86 busybox-static linux-headers-amd64 linux-headers-6.12-amd64
-linux-source-6.1 clang libclang-rt-14-dev gnuplot-nox tmux python3 dkms"
-LINT_PKGS="sparse shellcheck"
+mode=${1:-check}
+[ $# -eq 0 ] || shift
+what=$mode
 
-want="$PKGS"
-[ "${1:-}" = "--lint" ] && want="$want $LINT_PKGS"
+# The lists of what is wanted: packages with why, kernels, and the trixie
+# root's extra packages.
+pkgs_file=$(mktemp "${TMPDIR:-/tmp}/memlab-deps.XXXXXX")
+trap 'rm -f "$pkgs_file"' EXIT
+kernels=
+images=
+root_extra=
+
+# need "PACKAGES" WHY
+need() {
+	printf '%s|%s\n' "$1" "$2" >>"$pkgs_file"
+}
+
+# want_kernel NAME [image]: its headers (and its image with "image").
+want_kernel() {
+	case " $(rig_kernel_names) " in
+	*" $1 "*) ;;
+	*) die "unknown kernel '$1' (use one of: $(rig_kernel_names))" ;;
+	esac
+	case " $kernels " in
+	*" $1 "*) ;;
+	*) kernels="$kernels $1" ;;
+	esac
+	if [ "${2:-}" = image ]; then
+		case " $images " in
+		*" $1 "*) ;;
+		*) images="$images $1" ;;
+		esac
+	fi
+	case "$1" in
+	debug)
+		need "bc flex bison libelf-dev libssl-dev linux-source-6.1" \
+			"to build the debug kernel from Debian's 6.1 source (tests/rig/debug-kernel.sh)"
+		;;
+	*)
+		if [ "$(kernel_field "$1" 2)" = host ]; then
+			need "$(kernel_field "$1" 3)" "the headers of Debian's $1, to build memlab.ko for it"
+		elif needs_root "$1"; then
+			need debootstrap "to make the trixie build root that $1's headers need (trixie's libc)"
+		fi
+		;;
+	esac
+}
+
+base() {
+	need "build-essential kmod xz-utils zstd" "to build memlab.ko (make, gcc) and read modules (modinfo)"
+}
+
+vm() {
+	need "qemu-system-x86 busybox-static cpio gzip" "to boot a VM (QEMU) with memlab in its initramfs (busybox, cpio)"
+}
+
+check_deps() {
+	base
+	vm
+	need "clang libclang-rt-14-dev" "the bounded libFuzzer run of the command parser"
+	need "tmux python3" "to drive make vm as a learner would (tests/host/t-vm-shell.sh)"
+	need dkms "the DKMS build of the module"
+	root_extra="$root_extra dkms"
+	for k in ${KERNELS:-$(rig_kernel_names)}; do
+		want_kernel "$k" image
+	done
+	# The host stages of make check run make vm on 6.1 and make demo on 6.12.
+	case " ${KERNELS:-6.1} " in
+	*" 6.1 "*) want_kernel 6.1 image && want_kernel 6.12 image ;;
+	esac
+}
+
+lint_deps() {
+	base
+	need "sparse" "make lint's sparse (C=2) pass"
+	need "shellcheck" "make lint's check of every shell script"
+	need "linux-source-6.1" "make lint's checkpatch.pl, which comes with the kernel source"
+	root_extra="$root_extra sparse"
+	for k in $(rig_kernels | cut -d' ' -f1); do
+		want_kernel "$k"
+	done
+}
+
+case "$mode" in
+check) check_deps ;;
+--lint)
+	what="check and make lint"
+	check_deps
+	lint_deps
+	;;
+lint) lint_deps ;;
+demo | vm | bench)
+	k=${1:-${KERNEL:-6.1}}
+	what="make $mode KERNEL=$k"
+	base
+	vm
+	[ "$mode" != bench ] || need gnuplot-nox "to plot the benchmark's figures (PNG)"
+	want_kernel "$k" image
+	;;
+kernel)
+	base
+	for k in "$@"; do
+		want_kernel "$k" image
+	done
+	;;
+*) die "usage: deps.sh [check|--lint|lint|demo|vm|bench [KERNEL]|kernel NAME...]" ;;
+esac
+[ "$what" = "$mode" ] && [ "$mode" = check ] && what="make check (kernels:${kernels})"
+[ "$what" = lint ] && what="make lint"
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q ' installed$'
 }
 
+# Packages: the missing ones, each group once, with why.
 missing=""
-for p in $want; do
-	installed "$p" || missing="$missing $p"
-done
+why=""
+while IFS='|' read -r list reason; do
+	m=""
+	for p in $list; do
+		case " $missing " in
+		*" $p "*) ;;
+		*) installed "$p" || m="$m $p" ;;
+		esac
+	done
+	if [ -n "$m" ]; then
+		missing="$missing$m"
+		why="$why
+  $m: $reason"
+	fi
+done <"$pkgs_file"
 
 if [ -n "$missing" ]; then
 	if ! command -v apt-get >/dev/null 2>&1 || [ "$(id -u)" -ne 0 ]; then
 		die "missing packages; as root run: apt-get install$missing"
 	fi
-	say "installing:$missing"
+	say "installing, for $what:$why"
 	apt-get update -qq >/dev/null || die "apt-get update failed"
 	# shellcheck disable=SC2086
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		$missing >"${TMPDIR:-/tmp}/memlab-apt.log" 2>&1 ||
+		-o DPkg::Lock::Timeout=600 $missing >"${TMPDIR:-/tmp}/memlab-apt.log" 2>&1 ||
 		die "apt-get install failed, see ${TMPDIR:-/tmp}/memlab-apt.log"
 fi
 
-# Kernel images: the version must equal the headers'.
+# Headers of the trixie-backports kernels: in the build root, or, on trixie,
+# on this machine from trixie-backports.
+for k in $kernels; do
+	[ "$(kernel_field "$k" 2)" = trixie ] || continue
+	pkg=$(kernel_field "$k" 3)
+	if needs_root "$k"; then
+		# shellcheck disable=SC2086
+		sh "$MEMLAB_TOP/tests/rig/trixie-root.sh" $root_extra >/dev/null
+	elif ! installed "$pkg"; then
+		[ "$(id -u)" -eq 0 ] || die "missing packages; as root run: apt-get install -t trixie-backports $pkg"
+		if ! apt-cache policy 2>/dev/null | grep -q 'a=trixie-backports'; then
+			src=/etc/apt/sources.list.d/memlab-trixie-backports.list
+			say "adding trixie-backports to apt's sources ($src), for $pkg"
+			printf 'deb %s trixie-backports main\n' "$(debian_mirror)" >"$src"
+		fi
+		say "installing, for $what: $pkg (trixie-backports): the headers of Debian's $k"
+		apt-get update -qq >/dev/null || die "apt-get update failed"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			-o DPkg::Lock::Timeout=600 -t trixie-backports "$pkg" >"${TMPDIR:-/tmp}/memlab-apt.log" 2>&1 ||
+			die "apt-get install failed, see ${TMPDIR:-/tmp}/memlab-apt.log"
+	fi
+done
+
+# Kernel images: the version must equal the headers'. Bookworm's are in
+# linux-image-<kver>-unsigned (boot/vmlinuz-<kver>); trixie's 7.x in
+# linux-binary-unsigned-<kver> (usr/lib/modules/<kver>/vmlinuz.unsigned),
+# fetched through lists of the rig's own (trixie_apt). Either way the cache
+# has <kernel_dir>/boot/vmlinuz-<kver>.
 mkdir -p "$MEMLAB_CACHE/debs"
-rig_kernels | while read -r name meta; do
-	kver=$(kver_of_meta "$meta")
-	[ -n "$kver" ] || die "no headers for kernel $name ($meta)"
+for k in $images; do
+	[ "$k" != debug ] || continue
+	kver=$(kver_of_name "$k")
+	[ -n "$kver" ] || die "no headers for kernel $k ($(kernel_field "$k" 3))"
 	dir=$(kernel_dir "$kver")
 	[ -f "$dir/.complete" ] && continue
-	say "fetching kernel image $kver"
 	deb_dir=$(mktemp -d "$MEMLAB_CACHE/debs/dl.XXXXXX")
-	(cd "$deb_dir" && apt-get download -qq "linux-image-$kver-unsigned" \
-		>/dev/null 2>&1) || {
-		(apt-get update -qq && cd "$deb_dir" &&
-			apt-get download -qq "linux-image-$kver-unsigned") >/dev/null 2>&1 ||
-			die "cannot download linux-image-$kver-unsigned"
-	}
-	rm -rf "$dir.tmp"
-	mkdir -p "$dir.tmp"
-	dpkg -x "$deb_dir"/linux-image-*.deb "$dir.tmp"
-	# Only the kernel and its config are used; the modules tree is 400 MB.
-	rm -rf "$dir.tmp/lib" "$dir.tmp/usr" "$deb_dir"
-	[ -f "$dir.tmp/boot/vmlinuz-$kver" ] || die "no vmlinuz in linux-image-$kver-unsigned"
+	if [ "$(kernel_field "$k" 2)" = trixie ]; then
+		pkg=linux-binary-unsigned-$kver
+		say "fetching kernel image $kver ($pkg, trixie-backports) into $dir, for $what"
+		trixie_apt apt-get update -qq >/dev/null 2>&1 || die "cannot read trixie's package lists from $(debian_mirror)"
+		(cd "$deb_dir" && trixie_apt apt-get download -qq "$pkg" >/dev/null 2>&1) ||
+			die "cannot download $pkg"
+		rm -rf "$dir.tmp"
+		mkdir -p "$dir.tmp/boot" "$dir.tmp/x"
+		# Only the kernel is used; the modules tree is hundreds of MB.
+		dpkg-deb --fsys-tarfile "$deb_dir"/"$pkg"_*.deb |
+			tar -x -C "$dir.tmp/x" --wildcards '*/vmlinuz.unsigned'
+		mv "$dir.tmp/x/usr/lib/modules/$kver/vmlinuz.unsigned" "$dir.tmp/boot/vmlinuz-$kver" 2>/dev/null ||
+			die "no usr/lib/modules/$kver/vmlinuz.unsigned in $pkg"
+		rm -rf "$dir.tmp/x" "$deb_dir"
+	else
+		pkg=linux-image-$kver-unsigned
+		say "fetching kernel image $kver ($pkg) into $dir, for $what"
+		(cd "$deb_dir" && apt-get download -qq "$pkg" >/dev/null 2>&1) || {
+			(apt-get update -qq && cd "$deb_dir" && apt-get download -qq "$pkg") >/dev/null 2>&1 ||
+				die "cannot download $pkg"
+		}
+		rm -rf "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		dpkg -x "$deb_dir"/linux-image-*.deb "$dir.tmp"
+		# Only the kernel and its config are used; the modules tree is 400 MB.
+		rm -rf "$dir.tmp/lib" "$dir.tmp/usr" "$deb_dir"
+	fi
+	[ -f "$dir.tmp/boot/vmlinuz-$kver" ] || die "no vmlinuz in $pkg"
 	rm -rf "$dir"
 	mv "$dir.tmp" "$dir"
 	touch "$dir/.complete"

@@ -23,18 +23,176 @@ kver_of_meta() {
 		tr ',' '\n' | sed -n 's/^ *linux-headers-\([^ ]*\).*/\1/p' | head -n 1
 }
 
-# Kernels the rig knows: "name metapackage". The debug kernel is separate.
+# The rig's kernels, one a line: name, where its headers come from, their
+# package. "host" is this machine's Debian archive (bookworm), whose
+# metapackage follows Debian's updates; "trixie" is trixie-backports, whose
+# package is pinned here, and nowhere else: `make kernels` says when Debian
+# has a newer one. The debug kernel (name "debug") is built by
+# tests/rig/debug-kernel.sh; kernel_load knows it too.
 rig_kernels() {
-	printf '%s\n' "6.1 linux-headers-amd64" "6.12 linux-headers-6.12-amd64"
+	printf '%s\n' \
+		"6.1 host linux-headers-amd64" \
+		"6.12 host linux-headers-6.12-amd64" \
+		"7.3 trixie linux-headers-7.3.4+deb13-amd64"
 }
 
-# kver for a kernel name (6.1, 6.12), empty when its headers are missing.
+# Every kernel name that KERNEL= and KERNELS= take.
+rig_kernel_names() {
+	printf '%s\n' "$(rig_kernels | cut -d' ' -f1 | tr '\n' ' ')debug"
+}
+
+# kernel_field NAME FIELD: field 2 (source) or 3 (package) of NAME's line.
+kernel_field() {
+	rig_kernels | awk -v n="$1" -v f="$2" '$1 == n { print $f }'
+}
+
+# kver for a kernel name (6.1, 6.12, 7.3), empty when it is not one of
+# rig_kernels or, for a host kernel, when its headers are missing. 7.3's is
+# pinned: it is known before anything is installed.
 kver_of_name() {
-	rig_kernels | while read -r name meta; do
-		if [ "$name" = "$1" ]; then
-			kver_of_meta "$meta"
+	case "$(kernel_field "$1" 2)" in
+	host) kver_of_meta "$(kernel_field "$1" 3)" ;;
+	trixie) kernel_field "$1" 3 | sed 's/^linux-headers-//' ;;
+	esac
+}
+
+# This machine's Debian codename (bookworm, trixie, ...).
+host_codename() {
+	sed -n 's/^VERSION_CODENAME=//p' /etc/os-release 2>/dev/null | tr -d '"' | head -n 1
+}
+
+# A trixie kernel's headers need trixie's libc: on any other host they live in
+# a trixie build root in the cache, made by tests/rig/trixie-root.sh, and
+# everything built against them is built in there (chroot).
+trixie_root() {
+	printf '%s/roots/trixie\n' "$MEMLAB_CACHE"
+}
+
+# needs_root NAME: yes when NAME's kernel is built inside a build root here.
+needs_root() {
+	[ "$(kernel_field "$1" 2)" = trixie ] && [ "$(host_codename)" != trixie ]
+}
+
+# The Debian mirror that this machine's apt uses (the first source of its own
+# release, one-line or deb822 format); MEMLAB_DEBIAN_MIRROR overrides it.
+debian_mirror() {
+	if [ -n "${MEMLAB_DEBIAN_MIRROR:-}" ]; then
+		printf '%s\n' "$MEMLAB_DEBIAN_MIRROR"
+		return
+	fi
+	m=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		sed 's/\[[^]]*\]//' | awk -v c="$(host_codename)" '$1 == "deb" && $3 == c { print $2; exit }')
+	[ -n "$m" ] || m=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk -v c="$(host_codename)" '
+		function flush() { if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " c " ") && enabled != "no" && uri != "") { print uri; found = 1; exit } types = suites = uri = enabled = "" }
+		/^[ \t]*$/ { flush(); next }
+		tolower($1) == "types:" { types = substr($0, index($0, ":") + 1); sub(/^ +/, "", types) }
+		tolower($1) == "suites:" { suites = substr($0, index($0, ":") + 1); sub(/^ +/, "", suites) }
+		tolower($1) == "uris:" { uri = $2 }
+		tolower($1) == "enabled:" { enabled = tolower($2) }
+		END { if (!found) flush() }')
+	printf '%s\n' "${m:-http://deb.debian.org/debian}"
+}
+
+# trixie_apt apt-get|apt-cache ARGS...: that tool on Debian trixie and
+# trixie-backports, from this machine and without root, through sources and
+# lists of its own in the cache (the host's apt configuration, lists and
+# cache are not touched). Run "trixie_apt apt-get update" first.
+trixie_apt() {
+	tool=$1
+	shift
+	ta=$MEMLAB_CACHE/apt-trixie
+	mkdir -p "$ta/lists/partial" "$ta/cache/archives/partial" "$ta/parts"
+	m=$(debian_mirror)
+	printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+		"$m" trixie "$m" trixie-backports >"$ta/sources.list"
+	"$tool" -o Dir::Etc::SourceList="$ta/sources.list" -o Dir::Etc::SourceParts="$ta/parts" \
+		-o Dir::State::Lists="$ta/lists" -o Dir::Cache="$ta/cache" \
+		-o Debug::NoLocking=1 -o APT::Get::List-Cleanup=0 "$@"
+}
+
+# in_root ROOT DIR CMD...: run CMD inside the build root ROOT (chroot), with
+# the host directory DIR (absolute, or empty for none) bind-mounted at the
+# same path in there, and /proc. The mounts are made in a mount namespace of
+# the command's own (unshare), so that none outlives it, however it ends.
+in_root() {
+	[ -f "$1/.complete" ] || [ -n "${MEMLAB_ROOT_SETUP:-}" ] ||
+		die "no build root at $1 (run: sh tests/rig/trixie-root.sh)"
+	[ "$(id -u)" -eq 0 ] || die "building in $1 needs root (chroot)"
+	command -v unshare >/dev/null 2>&1 || die "unshare is missing (apt-get install util-linux)"
+	cp -L /etc/resolv.conf "$1/etc/resolv.conf" 2>/dev/null || true
+	[ -z "$2" ] || mkdir -p "$1$2"
+	# shellcheck disable=SC2016
+	unshare -m --propagation private -- sh -c '
+		set -e
+		r=$1
+		d=$2
+		shift 2
+		mount -t proc proc "$r/proc"
+		[ -c "$r/dev/null" ] || mount --rbind /dev "$r/dev"
+		[ -z "$d" ] || mount --bind "$d" "$r$d"
+		exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+			DEBIAN_FRONTEND=noninteractive chroot "$r" "$@"' in_root "$@"
+}
+
+# kernel_load NAME: the facts about kernel NAME (6.1, 6.12, 7.3, debug), as
+# variables; fails with a message when NAME is unknown or not set up (run
+# tests/rig/deps.sh first; for debug, this builds the debug kernel once).
+#   K_NAME   the name           K_KVER   its release (uname -r)
+#   K_KDIR   its build tree, a host path (inside K_ROOT when there is one)
+#   K_ROOT   the build root that builds against it, or empty: on the host
+#   K_IMAGE  the kernel image that QEMU boots
+#   K_SLAB   its slab debugging option (slub_debug on 6.1, slab_debug later)
+#   K_TEST   what the test VMs add to its command line
+#   K_VMAPPEND  what make vm and make demo add (the debug kernel: kmemleak=on)
+#   K_DESC   how to say which kernel it is ("Debian's 6.1.0-57-amd64")
+kernel_load() {
+	K_NAME=$1
+	K_ROOT=
+	K_VMAPPEND=
+	case "$1" in
+	debug)
+		K_KDIR=$(sh "$MEMLAB_TOP/tests/rig/debug-kernel.sh") ||
+			{ say "cannot build the debug kernel (tests/rig/debug-kernel.sh)"; return 1; }
+		K_KVER=$(cat "$K_KDIR/include/config/kernel.release" 2>/dev/null)
+		K_IMAGE=$K_KDIR/arch/x86/boot/bzImage
+		K_VMAPPEND=kmemleak=on
+		K_DESC="the debug kernel ($K_KVER, KASAN and kmemleak)"
+		;;
+	*)
+		if [ -z "$(kernel_field "$1" 2)" ]; then
+			say "unknown kernel '$1' (use one of: $(rig_kernel_names))"
+			return 1
 		fi
-	done
+		K_KVER=$(kver_of_name "$1")
+		[ -n "$K_KVER" ] ||
+			{ say "no headers for kernel $1 ($(kernel_field "$1" 3)): run sh tests/rig/deps.sh"; return 1; }
+		K_KDIR=/usr/src/linux-headers-$K_KVER
+		if needs_root "$1"; then
+			K_ROOT=$(trixie_root)
+			K_KDIR=$K_ROOT$K_KDIR
+		fi
+		K_IMAGE=$(kernel_dir "$K_KVER")/boot/vmlinuz-$K_KVER
+		K_DESC="Debian's $K_KVER"
+		;;
+	esac
+	[ -d "$K_KDIR" ] || { say "no build tree for kernel $1 at $K_KDIR: run sh tests/rig/deps.sh"; return 1; }
+	[ -f "$K_IMAGE" ] || { say "no kernel image $K_IMAGE: run sh tests/rig/deps.sh"; return 1; }
+	case "$K_KVER" in
+	[1-5].* | 6.[0-7] | 6.[0-7][.-]*) K_SLAB=slub_debug=FZPU ;;
+	*) K_SLAB=slab_debug=FZPU ;;
+	esac
+	K_TEST="$K_SLAB init_on_free=1${K_VMAPPEND:+ $K_VMAPPEND}"
+	export K_NAME K_KVER K_KDIR K_ROOT K_IMAGE K_SLAB K_TEST K_VMAPPEND K_DESC
+}
+
+# root_of_kdir KDIR: the build root that KDIR is in, or nothing.
+root_of_kdir() {
+	case "$1" in
+	"$MEMLAB_CACHE"/roots/*/*)
+		r=${1#"$MEMLAB_CACHE"/roots/}
+		printf '%s/roots/%s\n' "$MEMLAB_CACHE" "${r%%/*}"
+		;;
+	esac
 }
 
 kernel_dir() {
