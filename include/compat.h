@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every kernel-version difference memlab meets, in one place (after
- * WireGuard's compat/). Supported: Debian's 6.1 and 6.12.
+ * WireGuard's compat/). Supported: Debian's 6.1, 6.12 and 7.3.
+ *
+ * Differences that need no line here, because memlab uses the name that
+ * works on all of them:
+ *  - 7.x renamed struct mempool_s to struct mempool: memlab says mempool_t;
+ *  - 7.x's x86 per-CPU pointers are in the __seg_gs address space: memlab
+ *    keeps them as void __percpu * (struct ml_obj's union) and reaches the
+ *    copies with per_cpu_ptr() and this_cpu_inc(), never through a cast.
  */
 #ifndef MEMLAB_COMPAT_H
 #define MEMLAB_COMPAT_H
@@ -39,37 +46,14 @@
 #endif
 
 /*
- * The latency histogram's clock (latency.c): the CPU's cycle counter where
- * it ticks at a rate that the kernel knows and keeps, in kHz; 0 where not,
- * and memlab falls back to sched_clock(). On x86, the TSC at tsc_khz
- * (exported for modules), the rate sched_clock() itself scales it by. That
- * rate holds with constant_tsc (it does not follow the core's frequency);
- * without it, x86's tsc.c rescales sched_clock() and tsc_khz on every
- * cpufreq transition, so the TSC is taken only while no cpufreq driver is
- * registered (a virtual machine whose CPU model does not say constant_tsc,
- * such as QEMU's TCG). Whether the kernel trusts the TSC as a clocksource
- * does not matter: sched_clock() reads it either way, and each latency is
- * a difference of two reads.
+ * The kmalloc bucket of @size. 6.1's kmalloc_size_roundup() rounds any size
+ * above the slab buckets up to a page order, even above KMALLOC_MAX_SIZE,
+ * which kmalloc() refuses; 6.12 returns such a size as it is. memlab asks
+ * only for sizes kmalloc() may serve, and takes 0 (no bucket) for others.
  */
-#ifdef CONFIG_X86_TSC
-#include <linux/cpufreq.h>
-#include <asm/cpufeature.h>
-#include <asm/tsc.h>
-
-static inline u32 ml_cycles_khz(void)
+static inline u64 ml_kmalloc_bucket(u64 size)
 {
-	if (!boot_cpu_has(X86_FEATURE_TSC))
-		return 0;
-	if (!boot_cpu_has(X86_FEATURE_CONSTANT_TSC) &&
-	    IS_ENABLED(CONFIG_CPU_FREQ) && cpufreq_get_current_driver())
-		return 0;
-	return tsc_khz;
+	return size <= KMALLOC_MAX_SIZE ? kmalloc_size_roundup(size) : 0;
 }
-#else
-static inline u32 ml_cycles_khz(void)
-{
-	return 0;
-}
-#endif
 
 #endif /* MEMLAB_COMPAT_H */

@@ -58,27 +58,28 @@ struct ml_cmd {
 	const char *reason;	/* static text saying why, when parsing fails */
 };
 
-/* Per-strategy request limits, set by the caller (the kernel's values). */
-struct ml_limits {
-	u64 max_size[ML_NR_STRATEGIES];
+/*
+ * What the parser needs to know of each strategy, indexed by enum
+ * ml_strategy: its token, its request limit (E2BIG beyond) and whether it
+ * may sleep ("atomic" is refused). The kernel fills it from the strategy
+ * table (ml_parse_table_fill(), strategy.c); host tests bring their own.
+ */
+struct ml_parse_table {
+	const char *name[ML_NR_STRATEGIES];
+	u64 limit[ML_NR_STRATEGIES];
+	bool may_sleep[ML_NR_STRATEGIES];
 };
 
-/* Token of a strategy ("kmalloc", ...), or NULL when out of range. */
-const char *ml_strategy_name(unsigned int s);
-
-/* Strategy for a token of exactly @len bytes, or -1. */
-int ml_strategy_lookup(const char *tok, size_t len);
-
-/* True for strategies that may sleep (refused with "atomic"). */
-bool ml_strategy_may_sleep(unsigned int s);
+/* Strategy whose token is exactly the @len bytes at @tok, or -1. */
+int ml_strategy_lookup(const struct ml_parse_table *t, const char *tok, size_t len);
 
 /*
  * Parse one command of @len bytes (not NUL-terminated; a NUL byte inside is
  * malformed). Returns 0 and fills @cmd, or a negative errno with
- * @cmd->reason set: -EINVAL, -E2BIG (size above @lim), -ENOSPC (size x count
+ * @cmd->reason set: -EINVAL, -E2BIG (size above the strategy's limit), -ENOSPC (size x count
  * does not fit in 64 bits, so it cannot fit under any cap).
  */
-int ml_parse(const char *buf, size_t len, const struct ml_limits *lim,
+int ml_parse(const char *buf, size_t len, const struct ml_parse_table *t,
 	     struct ml_cmd *cmd);
 
 #endif /* MEMLAB_PARSE_H */

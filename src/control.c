@@ -34,11 +34,12 @@ static void ml_control_refuse(int err, const char *reason)
 			    err == -EINTR ? "EINTR" : "error");
 }
 
+/* The reason for a failure whose code did not give one. */
 static const char *ml_control_reason(int err)
 {
 	switch (err) {
 	case -ENOSPC:
-		return "would take used_bytes over cap_bytes";
+		return "would take used_bytes + overhead_bytes over cap_bytes";
 	case -ENOMEM:
 		return "the kernel's allocator said no";
 	case -ENOENT:
@@ -52,19 +53,22 @@ static const char *ml_control_reason(int err)
 	}
 }
 
-/* Why an alloc is refused when its records alone would not fit. */
-static const char ml_reason_track[] =
-	"too many allocations to track: their records would take over half of the memory available";
-
-/* Parse and run one command; returns 0 or a negative errno, logged. */
+/**
+ * ml_control_exec() - parse and run one command
+ * @buf: the command, not NUL-terminated
+ * @len: its length
+ *
+ * Return: 0 or a negative errno; a failure is logged with its reason.
+ */
 int ml_control_exec(const char *buf, size_t len)
 {
-	struct ml_limits lim;
+	const char *why = NULL;
+	struct ml_parse_table t;
 	struct ml_cmd cmd;
 	int err;
 
-	ml_limits(&lim);
-	err = ml_parse(buf, len, &lim, &cmd);
+	ml_parse_table_fill(&t);
+	err = ml_parse(buf, len, &t, &cmd);
 	if (err) {
 		ml_control_refuse(err, cmd.reason);
 		return err;
@@ -72,19 +76,14 @@ int ml_control_exec(const char *buf, size_t len)
 
 	switch (cmd.op) {
 	case ML_OP_ALLOC:
-		err = ml_track_room(cmd.count);
-		if (err) {
-			ml_control_refuse(err, ml_reason_track);
-			return err;
-		}
 		err = ml_alloc(cmd.strategy, cmd.size, cmd.count,
-			       cmd.atomic ? ML_CTX_ATOMIC : ML_CTX_PROCESS, NULL);
+			       cmd.atomic ? ML_CTX_ATOMIC : ML_CTX_PROCESS, NULL, &why);
 		break;
 	case ML_OP_FREE_STRATEGY:
-		ml_free_strategy(cmd.strategy);
+		ml_free_strategy(cmd.strategy, NULL);
 		break;
 	case ML_OP_FREE_ALL:
-		ml_free_strategy(-1);
+		ml_free_strategy(-1, NULL);
 		break;
 	case ML_OP_FREE_ID:
 		err = ml_free_id(cmd.id);
@@ -95,11 +94,11 @@ int ml_control_exec(const char *buf, size_t len)
 			ml_latency_reset();
 		break;
 	case ML_OP_BENCH:
-		err = ml_bench_run(&cmd);
+		err = ml_bench_run(&cmd, &why);
 		break;
 	}
 	if (err)
-		ml_control_refuse(err, ml_control_reason(err));
+		ml_control_refuse(err, why ?: ml_control_reason(err));
 	return err;
 }
 

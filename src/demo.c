@@ -29,18 +29,21 @@
 #define ML_DEMO_MEMPOOL_SIZE	256
 #define ML_DEMO_PERCPU_SIZE	64
 
-/* Allocate for a lesson; on failure say why the lesson is skipped. */
-static struct ml_obj *ml_demo_alloc(enum ml_strategy s, u64 size, u64 count)
+/*
+ * Allocate one object for a lesson; on failure say why the lesson is
+ * skipped. Its record stays valid: nothing can free it before the control
+ * file exists.
+ */
+static struct ml_obj *ml_demo_alloc(enum ml_strategy s, u64 size)
 {
-	struct ml_obj *obj;
+	const char *why = NULL;
+	u32 id;
 	int err;
 
-	err = ml_alloc(s, size, count, ML_CTX_INIT, &obj);
+	err = ml_alloc(s, size, 1, ML_CTX_INIT, &id, &why);
 	if (!err)
-		return obj;
-	pr_info("demo %s: skipped: %s (%d)\n", ml_strategy_name(s),
-		err == -ENOSPC ? "it would take memlab over max_bytes" :
-		"the allocation failed", err);
+		return ml_obj_lookup(id);
+	pr_info("demo %s: skipped: %s (%d)\n", ml_strategy_name(s), why, err);
 	return NULL;
 }
 
@@ -49,8 +52,8 @@ static void ml_demo_kmalloc(void)
 	struct ml_obj *km, *kz;
 	bool km_zero, kz_zero;
 
-	km = ml_demo_alloc(ML_KMALLOC, ML_DEMO_KMALLOC_SIZE, 1);
-	kz = ml_demo_alloc(ML_KZALLOC, ML_DEMO_KMALLOC_SIZE, 1);
+	km = ml_demo_alloc(ML_KMALLOC, ML_DEMO_KMALLOC_SIZE);
+	kz = ml_demo_alloc(ML_KZALLOC, ML_DEMO_KMALLOC_SIZE);
 	if (km)
 		pr_info("demo kmalloc: asked %llu bytes, got %llu: the object comes from the kmalloc-%llu slab bucket, the smallest that fits, so %llu bytes are slack\n",
 			km->bytes_req, km->bytes_alloc, km->bytes_alloc,
@@ -90,7 +93,7 @@ static unsigned long ml_phys_runs(const void *addr, unsigned long pages)
 
 static void ml_demo_vmalloc(void)
 {
-	struct ml_obj *obj = ml_demo_alloc(ML_VMALLOC, ML_DEMO_VMALLOC_SIZE, 1);
+	struct ml_obj *obj = ml_demo_alloc(ML_VMALLOC, ML_DEMO_VMALLOC_SIZE);
 	unsigned long pages;
 
 	if (!obj)
@@ -102,7 +105,7 @@ static void ml_demo_vmalloc(void)
 
 static void ml_demo_kvmalloc_one(u64 size)
 {
-	struct ml_obj *obj = ml_demo_alloc(ML_KVMALLOC, size, 1);
+	struct ml_obj *obj = ml_demo_alloc(ML_KVMALLOC, size);
 
 	if (!obj)
 		return;
@@ -128,25 +131,29 @@ static void ml_demo_kvmalloc(void)
  */
 static void ml_demo_kmem_cache(void)
 {
-	struct ml_obj *first = ml_demo_alloc(ML_KMEM_CACHE, ML_DEMO_CACHE_SIZE,
-					     ML_DEMO_CACHE_OBJS);
+	struct ml_obj *objs[ML_DEMO_CACHE_OBJS];
 	unsigned long stride = 0, slab_size = 0;
-	struct ml_obj *a, *b;
 	struct folio *fa;
+	int i, j, n;
 
-	if (!first)
+	for (n = 0; n < ML_DEMO_CACHE_OBJS; n++) {
+		objs[n] = ml_demo_alloc(ML_KMEM_CACHE, ML_DEMO_CACHE_SIZE);
+		if (!objs[n])
+			break;
+	}
+	if (!n)
 		return;
-	for (a = first; a; a = a->next) {
-		fa = virt_to_folio(a->ptr);
-		for (b = a->next; b; b = b->next) {
-			if (virt_to_folio(b->ptr) != fa)
+	for (i = 0; i < n; i++) {
+		fa = virt_to_folio(objs[i]->ptr);
+		for (j = i + 1; j < n; j++) {
+			if (virt_to_folio(objs[j]->ptr) != fa)
 				continue;
-			stride = gcd(stride, abs((long)(b->ptr - a->ptr)));
+			stride = gcd(stride, abs((long)(objs[j]->ptr - objs[i]->ptr)));
 			slab_size = folio_size(fa);
 		}
 	}
 	pr_info("demo kmem_cache: cache %s, object size %llu (kmem_cache_size), %d objects allocated\n",
-		first->pool->name, first->bytes_alloc, ML_DEMO_CACHE_OBJS);
+		objs[0]->pool->name, objs[0]->bytes_alloc, n);
 	if (stride)
 		pr_info("demo kmem_cache: objects sit %lu bytes apart in slabs of %lu bytes (order %d): %lu objects per slab, the objperslab column of /proc/slabinfo\n",
 			stride, slab_size, get_order(slab_size), slab_size / stride);
@@ -154,12 +161,12 @@ static void ml_demo_kmem_cache(void)
 
 static void ml_demo_alloc_pages(void)
 {
-	struct ml_obj *obj = ml_demo_alloc(ML_ALLOC_PAGES, PAGE_SIZE << ml_demo_order, 1);
+	struct ml_obj *obj = ml_demo_alloc(ML_ALLOC_PAGES, PAGE_SIZE << ml_demo_order);
 	unsigned long pfn;
 
 	if (!obj)
 		return;
-	pfn = page_to_pfn((struct page *)obj->ptr);
+	pfn = page_to_pfn(obj->page);
 	pr_info("demo alloc_pages: order %u gave 2^%u = %lu physically contiguous pages, pfn %lu to %lu (%llu bytes), one free block of the buddy allocator (see /proc/buddyinfo)\n",
 		ml_demo_order, ml_demo_order, 1UL << ml_demo_order, pfn,
 		pfn + (1UL << ml_demo_order) - 1, obj->bytes_alloc);
@@ -167,7 +174,7 @@ static void ml_demo_alloc_pages(void)
 
 static void ml_demo_mempool(void)
 {
-	struct ml_obj *obj = ml_demo_alloc(ML_MEMPOOL, ML_DEMO_MEMPOOL_SIZE, 1);
+	struct ml_obj *obj = ml_demo_alloc(ML_MEMPOOL, ML_DEMO_MEMPOOL_SIZE);
 	mempool_t *pool;
 
 	if (!obj)
@@ -179,13 +186,13 @@ static void ml_demo_mempool(void)
 
 static void ml_demo_percpu(void)
 {
-	struct ml_obj *obj = ml_demo_alloc(ML_PERCPU, ML_DEMO_PERCPU_SIZE, 1);
-	void __percpu *p;
+	struct ml_obj *obj = ml_demo_alloc(ML_PERCPU, ML_DEMO_PERCPU_SIZE);
 	unsigned int cpu, seen = 0;
+	void __percpu *p;
 
 	if (!obj)
 		return;
-	p = (void __percpu __force *)obj->ptr;
+	p = obj->pcpu;
 	for_each_possible_cpu(cpu) {
 		unsigned int *copy = per_cpu_ptr(p, cpu);
 

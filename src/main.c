@@ -2,9 +2,27 @@
 /*
  * memlab: see how the kernel allocates memory.
  *
- * Module load and unload, and the module parameters. Loading creates
- * /proc/memlab and /sys/kernel/debug/memlab and, with demo=1, runs the
- * demonstration; unloading frees everything memlab still holds.
+ * The files, in the order a command goes through them:
+ *
+ *   main.c      the module parameters, load (init) and unload (exit)
+ *   control.c   debugfs "control": one write, one command
+ *   parse.c     the command's words into a struct ml_cmd (pure C: the
+ *               host's unit tests and fuzzer build the same file)
+ *   track.c     the one path of every allocation and free: cap reservation,
+ *               records in an xarray, the strategy's alloc/free, the charge,
+ *               and debugfs "allocations"
+ *   strategy.c  the table of strategies, and strat_<name>.c, one strategy
+ *               each: its token, limit, bytes, alloc and free
+ *   pool.c      the per-size kmem_caches and mempools
+ *   stats.c     the counters and the cap, /proc/memlab/stats
+ *   latency.c   the latency histogram, debugfs "latency"
+ *   bench.c     the bench command, debugfs "bench"
+ *   demo.c      the load-time demonstration
+ *   compat.h    every difference between kernel versions
+ *
+ * So "alloc kmalloc 64 3" is: ml_control_write() -> ml_control_exec() ->
+ * ml_parse() -> ml_alloc() -> ml_stats_reserve(), then for each allocation
+ * ml_kmalloc_ops.alloc(), then ml_stats_charge() and the records stored.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,9 +39,11 @@
 #define ML_MAX_BYTES_MIN	((unsigned long)SZ_1M)
 
 static bool demo = true;
-static bool latency = true;
 
-unsigned long ml_max_bytes = 64UL << 20;
+#define ML_MAX_BYTES_DEFAULT	((unsigned long)SZ_64M)
+
+unsigned long ml_max_bytes = ML_MAX_BYTES_DEFAULT;
+static bool ml_max_bytes_set;
 unsigned int ml_mempool_min = 4;
 unsigned int ml_demo_order = 3;
 
@@ -60,13 +80,16 @@ static const struct kernel_param_ops ml_bool_ops = {
 
 module_param_cb(demo, &ml_bool_ops, &demo, 0444);
 MODULE_PARM_DESC(demo, "Run the demonstration of every strategy at load, keep it live until unload (default 1)");
-module_param_cb(latency, &ml_bool_ops, &latency, 0444);
-MODULE_PARM_DESC(latency, "Time every allocation into the latency histogram (default 1; 0: counters only, no clock read on the allocation path)");
+
+static unsigned long ml_half_of_ram(void)
+{
+	return (totalram_pages() << PAGE_SHIFT) / 2;
+}
 
 /* max_bytes: bytes with an optional K, M or G suffix, 1 MiB .. half of RAM. */
 static int ml_param_set_max_bytes(const char *val, const struct kernel_param *kp)
 {
-	unsigned long half = (totalram_pages() << PAGE_SHIFT) / 2;
+	unsigned long half = ml_half_of_ram();
 	unsigned long long bytes;
 	char *end;
 
@@ -82,6 +105,7 @@ static int ml_param_set_max_bytes(const char *val, const struct kernel_param *kp
 		return ml_param_refused();
 	}
 	*(unsigned long *)kp->arg = bytes;
+	ml_max_bytes_set = true;
 	return 0;
 }
 
@@ -91,15 +115,15 @@ static const struct kernel_param_ops ml_max_bytes_ops = {
 };
 
 module_param_cb(max_bytes, &ml_max_bytes_ops, &ml_max_bytes, 0444);
-MODULE_PARM_DESC(max_bytes, "Cap on the bytes_alloc of everything memlab holds live: 1M .. half of RAM (default 64M)");
+MODULE_PARM_DESC(max_bytes, "Cap on all that memlab holds (used_bytes + overhead_bytes): 1M .. half of RAM (default 64M, or half of RAM if less)");
 
-/* An unsigned int parameter within [min, max], refused with one line. */
+/* A decimal unsigned int parameter within [min, max], refused with one line. */
 static int ml_param_set_uint_range(const char *val, const struct kernel_param *kp,
 				   unsigned int min, unsigned int max)
 {
 	unsigned int v;
 
-	if (kstrtouint(val, 0, &v) || v < min || v > max) {
+	if (kstrtouint(val, 10, &v) || v < min || v > max) {
 		pr_err("invalid parameter %s=%s: must be an integer from %u to %u\n",
 		       kp->name, val, min, max);
 		return ml_param_refused();
@@ -145,17 +169,32 @@ static int ml_debugfs_init(void)
 	return 0;
 }
 
+/* The default cap, on a machine with less than twice as much RAM, is half of it. */
+static void ml_max_bytes_default(void)
+{
+	unsigned long half = ml_half_of_ram();
+
+	if (ml_max_bytes_set || ml_max_bytes <= half)
+		return;
+	ml_max_bytes = max(half, ML_MAX_BYTES_MIN);
+	pr_info("max_bytes lowered from its default %lu to %lu, half of this machine's RAM\n",
+		ML_MAX_BYTES_DEFAULT, ml_max_bytes);
+}
+
 static int __init memlab_init(void)
 {
 	int err;
 
 	if (ml_param_bad)
 		return -EINVAL;
+	ml_max_bytes_default();
 	ml_stats_init(ml_max_bytes);
-	ml_latency_init(latency);
-	err = ml_track_init();
+	err = ml_latency_init();
 	if (err)
 		return err;
+	err = ml_track_init();
+	if (err)
+		goto err_latency_exit;
 
 	ml_proc_dir = proc_mkdir("memlab", NULL);
 	if (!ml_proc_dir) {
@@ -166,8 +205,8 @@ static int __init memlab_init(void)
 	if (err)
 		goto err_remove_proc;
 
-	pr_info("loaded: version %s, max_bytes %lu, demo %d, latency %d\n", MEMLAB_VERSION,
-		ml_max_bytes, demo, latency);
+	pr_info("loaded: version %s, max_bytes %lu, demo %d\n", MEMLAB_VERSION,
+		ml_max_bytes, demo);
 	if (demo)
 		ml_demo_run();
 
@@ -177,25 +216,28 @@ static int __init memlab_init(void)
 	return 0;
 
 err_reclaim:
-	ml_free_strategy(-1);
+	ml_free_strategy(-1, NULL);
 	ml_pools_destroy();
 err_remove_proc:
 	proc_remove(ml_proc_dir);
 err_track_exit:
 	ml_track_exit();
+err_latency_exit:
+	ml_latency_exit();
 	return err;
 }
 
 static void __exit memlab_exit(void)
 {
-	u64 count, bytes;
+	u64 count, bytes = 0;
 
 	debugfs_remove_recursive(ml_debug_dir);
 	ml_bench_stop();
 	proc_remove(ml_proc_dir);
-	ml_reclaim_all(&count, &bytes);
+	count = ml_free_strategy(-1, &bytes);
 	ml_pools_destroy();
 	ml_track_exit();
+	ml_latency_exit();
 	pr_info("unloaded: reclaimed %llu allocations, %llu bytes\n", count, bytes);
 }
 

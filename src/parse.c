@@ -25,17 +25,6 @@
 
 #define ML_U64_MAX	(~(u64)0)
 
-static const char * const ml_strategy_names[ML_NR_STRATEGIES] = {
-	[ML_KMALLOC]		= "kmalloc",
-	[ML_KZALLOC]		= "kzalloc",
-	[ML_VMALLOC]		= "vmalloc",
-	[ML_KVMALLOC]		= "kvmalloc",
-	[ML_KMEM_CACHE]		= "kmem_cache",
-	[ML_ALLOC_PAGES]	= "alloc_pages",
-	[ML_MEMPOOL]		= "mempool",
-	[ML_PERCPU]		= "percpu",
-};
-
 /* A word of the command: @len bytes at @p, not NUL-terminated. */
 struct ml_word {
 	const char *p;
@@ -154,36 +143,24 @@ static int ml_parse_u64(const struct ml_word *w, bool suffix, u64 *val, struct m
 	return 0;
 }
 
-const char *ml_strategy_name(unsigned int s)
-{
-	if (s >= ML_NR_STRATEGIES)
-		return NULL;
-	return ml_strategy_names[s];
-}
-
-int ml_strategy_lookup(const char *tok, size_t len)
+int ml_strategy_lookup(const struct ml_parse_table *t, const char *tok, size_t len)
 {
 	unsigned int i;
 
 	if (!tok)
 		return -1;
 	for (i = 0; i < ML_NR_STRATEGIES; i++) {
-		if (ml_word_is(tok, len, ml_strategy_names[i]))
+		if (t->name[i] && ml_word_is(tok, len, t->name[i]))
 			return (int)i;
 	}
 	return -1;
-}
-
-bool ml_strategy_may_sleep(unsigned int s)
-{
-	return s == ML_VMALLOC || s == ML_KVMALLOC;
 }
 
 /*
  * The rest of "alloc" and "bench": <strategy> <size>, then at most one
  * number (count or iterations) followed by at most one option word.
  */
-static int ml_parse_sized(struct ml_cursor *cur, const struct ml_limits *lim,
+static int ml_parse_sized(struct ml_cursor *cur, const struct ml_parse_table *t,
 			  struct ml_cmd *cmd)
 {
 	bool bench = cmd->op == ML_OP_BENCH;
@@ -194,7 +171,7 @@ static int ml_parse_sized(struct ml_cursor *cur, const struct ml_limits *lim,
 
 	if (!ml_next_word(cur, &w))
 		return ml_fail(cmd, -EINVAL, "missing strategy");
-	s = ml_strategy_lookup(w.p, w.len);
+	s = ml_strategy_lookup(t, w.p, w.len);
 	if (s < 0)
 		return ml_fail(cmd, -EINVAL, "unknown strategy");
 	cmd->strategy = (enum ml_strategy)s;
@@ -243,10 +220,10 @@ static int ml_parse_sized(struct ml_cursor *cur, const struct ml_limits *lim,
 		return ml_fail(cmd, -EINVAL, "iterations out of range");
 	if (cmd->count == 0)
 		return ml_fail(cmd, -EINVAL, "count is zero");
-	if (cmd->atomic && ml_strategy_may_sleep(cmd->strategy))
+	if (cmd->atomic && t->may_sleep[cmd->strategy])
 		return ml_fail(cmd, -EINVAL, "atomic with a strategy that may sleep");
 
-	if (lim && cmd->size > lim->max_size[cmd->strategy])
+	if (cmd->size > t->limit[cmd->strategy])
 		return ml_fail(cmd, -E2BIG, "size above the strategy's limit");
 	if (cmd->count > ML_U64_MAX / cmd->size)
 		return ml_fail(cmd, -ENOSPC, "size x count overflows");
@@ -254,7 +231,8 @@ static int ml_parse_sized(struct ml_cursor *cur, const struct ml_limits *lim,
 }
 
 /* The rest of "free": <strategy>, "all" or <id>. */
-static int ml_parse_free(struct ml_cursor *cur, struct ml_cmd *cmd)
+static int ml_parse_free(struct ml_cursor *cur, const struct ml_parse_table *t,
+			 struct ml_cmd *cmd)
 {
 	struct ml_word w;
 	int s, err;
@@ -269,7 +247,7 @@ static int ml_parse_free(struct ml_cursor *cur, struct ml_cmd *cmd)
 		if (err)
 			return err;
 	} else {
-		s = ml_strategy_lookup(w.p, w.len);
+		s = ml_strategy_lookup(t, w.p, w.len);
 		if (s < 0)
 			return ml_fail(cmd, -EINVAL, "unknown strategy");
 		cmd->op = ML_OP_FREE_STRATEGY;
@@ -280,7 +258,7 @@ static int ml_parse_free(struct ml_cursor *cur, struct ml_cmd *cmd)
 	return 0;
 }
 
-int ml_parse(const char *buf, size_t len, const struct ml_limits *lim,
+int ml_parse(const char *buf, size_t len, const struct ml_parse_table *t,
 	     struct ml_cmd *cmd)
 {
 	struct ml_cursor cur;
@@ -308,14 +286,14 @@ int ml_parse(const char *buf, size_t len, const struct ml_limits *lim,
 
 	if (ml_word_is(w.p, w.len, "alloc")) {
 		cmd->op = ML_OP_ALLOC;
-		return ml_parse_sized(&cur, lim, cmd);
+		return ml_parse_sized(&cur, t, cmd);
 	}
 	if (ml_word_is(w.p, w.len, "bench")) {
 		cmd->op = ML_OP_BENCH;
-		return ml_parse_sized(&cur, lim, cmd);
+		return ml_parse_sized(&cur, t, cmd);
 	}
 	if (ml_word_is(w.p, w.len, "free"))
-		return ml_parse_free(&cur, cmd);
+		return ml_parse_free(&cur, t, cmd);
 	if (ml_word_is(w.p, w.len, "reset")) {
 		cmd->op = ML_OP_RESET;
 		if (ml_next_word(&cur, &w))

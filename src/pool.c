@@ -4,23 +4,22 @@
  * element size. A pool is created by the first allocation of its size and
  * destroyed with the last one, so nothing of it outlives what it serves.
  * Every live allocation holds a reference, and so does a command under way.
+ * A mempool's reserve is memory memlab pins: it is charged to the cap
+ * (overhead_bytes) before the pool is made, and refused with ENOSPC when it
+ * does not fit, before the kernel is asked for anything.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
 #include <linux/mempool.h>
 #include <linux/mutex.h>
+#include <linux/err.h>
 
 #include "compat.h"
 #include "memlab.h"
 
 static LIST_HEAD(ml_pools);
 static DEFINE_MUTEX(ml_pools_lock);
-
-u64 ml_pool_elem_size(u64 size, const struct ml_pool *pool)
-{
-	return pool->elem_size;
-}
 
 /*
  * Boot-time slab debugging (slub_debug=, slab_debug=) keeps red zones, the
@@ -50,22 +49,14 @@ static int ml_pool_create_cache(struct ml_pool *pool)
 	return 0;
 }
 
+/* Elements are kmalloc objects: an element takes its whole bucket. */
 static int ml_pool_create_mempool(struct ml_pool *pool)
 {
-	/* Elements are kmalloc objects: an element takes its whole bucket. */
-	pool->elem_size = kmalloc_size_roundup(pool->size);
 	snprintf(pool->name, sizeof(pool->name), "mempool-%zu", pool->elem_size);
 	pool->mempool = mempool_create_kmalloc_pool(ml_mempool_min, pool->elem_size);
 	if (!pool->mempool)
 		return -ENOMEM;
 	return 0;
-}
-
-static void ml_pool_destroy(struct ml_pool *pool)
-{
-	mempool_destroy(pool->mempool);
-	kmem_cache_destroy(pool->cache);
-	kfree(pool);
 }
 
 static struct ml_pool *ml_pool_find(enum ml_strategy s, size_t size)
@@ -79,44 +70,86 @@ static struct ml_pool *ml_pool_find(enum ml_strategy s, size_t size)
 	return NULL;
 }
 
-/* The pool of strategy @s for @size, with a reference; ERR_PTR on failure. */
-struct ml_pool *ml_pool_get(enum ml_strategy s, size_t size)
+/* A new pool of strategy @s for @size, its reserve charged; ERR_PTR on failure. */
+static struct ml_pool *ml_pool_create(enum ml_strategy s, size_t size, const char **why)
 {
 	struct ml_pool *pool;
 	int err;
+
+	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	if (!pool) {
+		*why = "no memory for memlab's pool record";
+		return ERR_PTR(-ENOMEM);
+	}
+	pool->strategy = s;
+	pool->size = size;
+	refcount_set(&pool->ref, 1);
+	if (s == ML_MEMPOOL) {
+		pool->elem_size = ml_kmalloc_bucket(size);
+		pool->overhead = (u64)ml_mempool_min * pool->elem_size;
+	}
+	err = ml_stats_reserve(pool->overhead);
+	if (err) {
+		*why = "the mempool's reserve would take memlab over cap_bytes";
+		goto err_free_pool;
+	}
+	if (s == ML_MEMPOOL)
+		err = ml_pool_create_mempool(pool);
+	else
+		err = ml_pool_create_cache(pool);
+	if (err) {
+		*why = s == ML_MEMPOOL ? "the kernel could not make the mempool's reserve" :
+		       "the kernel could not make the slab cache";
+		goto err_unreserve;
+	}
+	ml_stats_charge(s, 0, 0, 0, pool->overhead, pool->overhead);
+	return pool;
+
+err_unreserve:
+	ml_stats_unreserve(pool->overhead);
+err_free_pool:
+	kfree(pool);
+	return ERR_PTR(err);
+}
+
+/**
+ * ml_pool_get() - the pool of a strategy for one size, with a reference
+ * @s: ML_KMEM_CACHE or ML_MEMPOOL
+ * @size: the object size
+ * @why: on failure, set to a reason for the kernel log
+ *
+ * Return: the pool, or ERR_PTR(-ENOMEM) when the kernel could not make it,
+ * ERR_PTR(-ENOSPC) when its reserve does not fit under the cap.
+ */
+struct ml_pool *ml_pool_get(enum ml_strategy s, size_t size, const char **why)
+{
+	struct ml_pool *pool;
 
 	mutex_lock(&ml_pools_lock);
 	pool = ml_pool_find(s, size);
 	if (pool) {
 		refcount_inc(&pool->ref);
-		goto out_unlock;
+	} else {
+		pool = ml_pool_create(s, size, why);
+		if (!IS_ERR(pool))
+			list_add(&pool->node, &ml_pools);
 	}
-
-	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
-	if (!pool) {
-		pool = ERR_PTR(-ENOMEM);
-		goto out_unlock;
-	}
-	pool->strategy = s;
-	pool->size = size;
-	refcount_set(&pool->ref, 1);
-	if (s == ML_MEMPOOL)
-		err = ml_pool_create_mempool(pool);
-	else
-		err = ml_pool_create_cache(pool);
-	if (err)
-		goto err_free_pool;
-	list_add(&pool->node, &ml_pools);
-	goto out_unlock;
-
-err_free_pool:
-	kfree(pool);
-	pool = ERR_PTR(err);
-out_unlock:
 	mutex_unlock(&ml_pools_lock);
 	return pool;
 }
 
+static void ml_pool_destroy(struct ml_pool *pool)
+{
+	mempool_destroy(pool->mempool);
+	kmem_cache_destroy(pool->cache);
+	ml_stats_uncharge(pool->strategy, 0, 0, 0, pool->overhead);
+	kfree(pool);
+}
+
+/**
+ * ml_pool_put() - drop a reference; the last one destroys the pool
+ * @pool: from ml_pool_get()
+ */
 void ml_pool_put(struct ml_pool *pool)
 {
 	if (!refcount_dec_and_mutex_lock(&pool->ref, &ml_pools_lock))
@@ -126,7 +159,12 @@ void ml_pool_put(struct ml_pool *pool)
 	ml_pool_destroy(pool);
 }
 
-/* At unload, after every allocation is freed: nothing may be left. */
+/**
+ * ml_pools_destroy() - at unload, after every allocation is freed
+ *
+ * Nothing may be left by then; a pool still there is a bug of memlab's,
+ * said loudly, and destroyed all the same.
+ */
 void ml_pools_destroy(void)
 {
 	struct ml_pool *pool, *tmp;

@@ -1,56 +1,72 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The counters behind /proc/memlab/stats. A command tallies its allocations
- * and frees on its own stack (struct ml_tally, see track.c) and folds the
- * tally in here once, under one seqlock: once per command, once per batch of
- * frees. Readers copy a snapshot without blocking writers and retry if a
- * fold got in between, so the contract's invariants hold at every read, also
- * while other CPUs allocate. The cap is enforced here too: a command reserves
- * what it may take before allocating, and its fold turns the reservation into
- * used bytes, so used_bytes + reserved never exceeds cap_bytes.
+ * The counters behind /proc/memlab/stats, and the cap. Writers change them
+ * under one seqlock, once per command (or per batch of frees); readers copy
+ * a snapshot without blocking writers and retry if a writer got in between,
+ * so the contract's invariants hold at every read, also while other CPUs
+ * allocate.
+ *
+ * The cap bounds all that memlab holds: used (the bytes_alloc of its live
+ * allocations) plus overhead (their tracking records, the mempools'
+ * reserves). A command reserves what it may take before asking the kernel
+ * for anything, so used + overhead + reserved never exceeds the cap; its
+ * charge turns the reservation into used and overhead bytes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/seqlock.h>
-#include <linux/bitops.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
+#include <linux/minmax.h>
+#include <linux/bug.h>
 
 #include "memlab.h"
 
-static struct ml_stats ml_stats;
+static struct {
+	seqlock_t lock;
+	struct ml_counters s[ML_NR_STRATEGIES];
+	u64 total_peak;
+	u64 used;		/* sum of bytes_alloc of live allocations */
+	u64 overhead;		/* records, index, mempool reserves */
+	u64 reserved;		/* taken by commands under way */
+	u64 cap;
+} ml_stats;
 
-void ml_stats_init_in(struct ml_stats *st, u64 cap)
-{
-	memset(st, 0, sizeof(*st));
-	seqlock_init(&st->lock);
-	st->cap = cap;
-}
-
+/**
+ * ml_stats_init() - zero the counters and set the cap
+ * @cap: cap_bytes, max_bytes
+ */
 void ml_stats_init(u64 cap)
 {
-	ml_stats_init_in(&ml_stats, cap);
+	memset(&ml_stats, 0, sizeof(ml_stats));
+	seqlock_init(&ml_stats.lock);
+	ml_stats.cap = cap;
 }
 
-int ml_stats_reserve_in(struct ml_stats *st, u64 bytes)
+/**
+ * ml_stats_reserve() - reserve room under the cap before allocating
+ * @bytes: the most the command will charge (bytes_alloc and overhead)
+ *
+ * Return: 0, or -ENOSPC when it does not fit.
+ */
+int ml_stats_reserve(u64 bytes)
 {
 	int err = 0;
 
-	write_seqlock(&st->lock);
-	if (bytes > st->cap - st->used - st->reserved)
+	write_seqlock(&ml_stats.lock);
+	if (bytes > ml_stats.cap - ml_stats.used - ml_stats.overhead - ml_stats.reserved)
 		err = -ENOSPC;
 	else
-		st->reserved += bytes;
-	write_sequnlock(&st->lock);
+		ml_stats.reserved += bytes;
+	write_sequnlock(&ml_stats.lock);
 	return err;
 }
 
-int ml_stats_reserve(u64 bytes)
-{
-	return ml_stats_reserve_in(&ml_stats, bytes);
-}
-
+/**
+ * ml_stats_unreserve() - give back a reservation that was not charged
+ * @bytes: as reserved
+ */
 void ml_stats_unreserve(u64 bytes)
 {
 	write_seqlock(&ml_stats.lock);
@@ -59,44 +75,61 @@ void ml_stats_unreserve(u64 bytes)
 	write_sequnlock(&ml_stats.lock);
 }
 
-/*
- * Fold a command's tally in, and give back @unreserve bytes of its
- * reservation. A peak is the highest of the old peak and what the command
- * reached on top of the counters as they are now: exact for a command that
- * only allocates (a failed one folds its failures only). The reservation
- * covered what the command held, so the total's peak never exceeds the cap.
+/**
+ * ml_stats_charge() - count allocations that were made, in place of their
+ *	reservation
+ * @s: their strategy
+ * @n: how many
+ * @bytes_req: their bytes_req, summed
+ * @bytes_alloc: their bytes_alloc, summed
+ * @overhead: what memlab pins beside them
+ * @reserved: the reservation they were made under, given back whole; it
+ *	must cover @bytes_alloc + @overhead
  */
-void ml_stats_fold_in(struct ml_stats *st, const struct ml_tally *t, u64 unreserve)
+void ml_stats_charge(enum ml_strategy s, u64 n, u64 bytes_req, u64 bytes_alloc,
+		     u64 overhead, u64 reserved)
 {
-	unsigned long mask = t->strategies;
-	const struct ml_tally_row *r;
-	struct ml_counters *c;
-	unsigned int s;
+	struct ml_counters *c = &ml_stats.s[s];
 
-	write_seqlock(&st->lock);
-	WARN_ON_ONCE(unreserve > st->reserved);
-	st->reserved -= unreserve;
-	for_each_set_bit(s, &mask, ML_NR_STRATEGIES) {
-		r = &t->s[s];
-		c = &st->s[s];
-		/* Only an alloc command, of one strategy, has a peak. */
-		st->total_peak = max(st->total_peak, st->used + r->peak);
-		c->peak_bytes_alloc = max(c->peak_bytes_alloc, c->bytes_alloc + r->peak);
-		c->allocs += r->allocs;
-		c->frees += r->frees;
-		c->failures += r->failures;
-		c->bytes_req += r->bytes_req;
-		c->bytes_alloc += r->bytes_alloc;
-		st->used += r->bytes_alloc;
-	}
-	write_sequnlock(&st->lock);
+	write_seqlock(&ml_stats.lock);
+	WARN_ON_ONCE(reserved > ml_stats.reserved || bytes_alloc + overhead > reserved);
+	ml_stats.reserved -= reserved;
+	c->allocs += n;
+	c->bytes_req += bytes_req;
+	c->bytes_alloc += bytes_alloc;
+	c->peak_bytes_alloc = max(c->peak_bytes_alloc, c->bytes_alloc);
+	ml_stats.used += bytes_alloc;
+	ml_stats.total_peak = max(ml_stats.total_peak, ml_stats.used);
+	ml_stats.overhead += overhead;
+	write_sequnlock(&ml_stats.lock);
 }
 
-void ml_stats_fold(const struct ml_tally *t, u64 unreserve)
+/**
+ * ml_stats_uncharge() - count frees
+ * @s: their strategy
+ * @n: how many allocations were freed
+ * @bytes_req: their bytes_req, summed
+ * @bytes_alloc: their bytes_alloc, summed
+ * @overhead: what memlab pinned beside them and gave back
+ */
+void ml_stats_uncharge(enum ml_strategy s, u64 n, u64 bytes_req, u64 bytes_alloc,
+		       u64 overhead)
 {
-	ml_stats_fold_in(&ml_stats, t, unreserve);
+	struct ml_counters *c = &ml_stats.s[s];
+
+	write_seqlock(&ml_stats.lock);
+	c->frees += n;
+	c->bytes_req -= bytes_req;
+	c->bytes_alloc -= bytes_alloc;
+	ml_stats.used -= bytes_alloc;
+	ml_stats.overhead -= overhead;
+	write_sequnlock(&ml_stats.lock);
 }
 
+/**
+ * ml_stats_failure() - count a command that the kernel's allocator refused
+ * @s: its strategy
+ */
 void ml_stats_failure(enum ml_strategy s)
 {
 	write_seqlock(&ml_stats.lock);
@@ -104,19 +137,21 @@ void ml_stats_failure(enum ml_strategy s)
 	write_sequnlock(&ml_stats.lock);
 }
 
-/* Zero allocs, frees, failures and peaks; refused while anything is live. */
+/**
+ * ml_stats_reset() - zero allocs, frees, failures and peaks
+ *
+ * Return: 0, or -EBUSY while anything is live or reserved.
+ */
 int ml_stats_reset(void)
 {
 	int i, err = 0;
 
 	write_seqlock(&ml_stats.lock);
-	if (ml_stats.used || ml_stats.reserved) {
+	if (ml_stats.used || ml_stats.overhead || ml_stats.reserved)
 		err = -EBUSY;
-	} else {
-		for (i = 0; i < ML_NR_STRATEGIES; i++) {
-			if (ml_stats.s[i].allocs != ml_stats.s[i].frees)
-				err = -EBUSY;
-		}
+	for (i = 0; i < ML_NR_STRATEGIES; i++) {
+		if (ml_stats.s[i].allocs != ml_stats.s[i].frees)
+			err = -EBUSY;
 	}
 	if (!err) {
 		memset(ml_stats.s, 0, sizeof(ml_stats.s));
@@ -126,6 +161,10 @@ int ml_stats_reset(void)
 	return err;
 }
 
+/**
+ * ml_stats_snapshot() - one consistent copy of the counters, with the total
+ * @snap: filled
+ */
 void ml_stats_snapshot(struct ml_snapshot *snap)
 {
 	struct ml_counters *t = &snap->total;
@@ -137,6 +176,7 @@ void ml_stats_snapshot(struct ml_snapshot *snap)
 		memcpy(snap->s, ml_stats.s, sizeof(snap->s));
 		t->peak_bytes_alloc = ml_stats.total_peak;
 		snap->used = ml_stats.used;
+		snap->overhead = ml_stats.overhead;
 		snap->cap = ml_stats.cap;
 	} while (read_seqretry(&ml_stats.lock, seq));
 
@@ -173,10 +213,15 @@ static int ml_stats_show(struct seq_file *m, void *v)
 	for (i = 0; i < ML_NR_STRATEGIES; i++)
 		ml_stats_row(m, ml_strategy_name(i), &snap.s[i]);
 	ml_stats_row(m, "total", &snap.total);
-	seq_printf(m, "# cap_bytes %llu used_bytes %llu\n", snap.cap, snap.used);
+	seq_printf(m, "# cap_bytes %llu used_bytes %llu overhead_bytes %llu\n",
+		   snap.cap, snap.used, snap.overhead);
 	return 0;
 }
 
+/**
+ * ml_stats_proc_init() - create /proc/memlab/stats
+ * @dir: /proc/memlab
+ */
 int ml_stats_proc_init(struct proc_dir_entry *dir)
 {
 	if (!proc_create_single("stats", 0444, dir, ml_stats_show))

@@ -13,8 +13,8 @@ static int ml_alloc_pages_alloc(struct ml_obj *obj, gfp_t gfp)
 {
 	unsigned int order = get_order(obj->bytes_req);
 
-	obj->ptr = alloc_pages(gfp, order);
-	if (!obj->ptr)
+	obj->page = alloc_pages(gfp, order);
+	if (!obj->page)
 		return -ENOMEM;
 	obj->bytes_alloc = PAGE_SIZE << order;
 	return 0;
@@ -22,7 +22,7 @@ static int ml_alloc_pages_alloc(struct ml_obj *obj, gfp_t gfp)
 
 static void ml_alloc_pages_free(struct ml_obj *obj)
 {
-	__free_pages(obj->ptr, get_order(obj->bytes_req));
+	__free_pages(obj->page, get_order(obj->bytes_req));
 }
 
 static u64 ml_alloc_pages_bytes(u64 size, const struct ml_pool *pool)
@@ -36,8 +36,9 @@ static u64 ml_alloc_pages_limit(void)
 }
 
 const struct ml_strategy_ops ml_alloc_pages_ops = {
+	.name = "alloc_pages",
+	.limit = ml_alloc_pages_limit,
+	.bytes = ml_alloc_pages_bytes,
 	.alloc = ml_alloc_pages_alloc,
 	.free = ml_alloc_pages_free,
-	.max_bytes = ml_alloc_pages_bytes,
-	.limit = ml_alloc_pages_limit,
 };

@@ -2,19 +2,24 @@
 /*
  * kmalloc: small objects from the slab allocator's size buckets
  * (kmalloc-8 ... kmalloc-8k), larger ones straight from the page allocator.
- * The bucket is what an allocation really takes: kmalloc_size_roundup(),
- * the same for every allocation of a size (fixed_bytes: track.c sets it once
- * per command).
+ * What an object really takes is its bucket, kmalloc_size_roundup(): the
+ * same for every allocation of a size.
  */
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "memlab.h"
 
 static int ml_kmalloc_alloc(struct ml_obj *obj, gfp_t gfp)
 {
-	return ml_kmalloc_alloc_op(obj, gfp);
+	obj->ptr = kmalloc(obj->bytes_req, gfp);
+	if (!obj->ptr)
+		return -ENOMEM;
+	obj->bytes_alloc = ml_kmalloc_bucket(obj->bytes_req);
+	return 0;
 }
 
+/* kfree() also frees kzalloc()'s objects and a mempool's kmalloc elements. */
 void ml_kmalloc_free(struct ml_obj *obj)
 {
 	kfree(obj->ptr);
@@ -22,18 +27,19 @@ void ml_kmalloc_free(struct ml_obj *obj)
 
 u64 ml_kmalloc_bytes(u64 size, const struct ml_pool *pool)
 {
-	return kmalloc_size_roundup(size);
+	return ml_kmalloc_bucket(size);
 }
 
+/* Above this, kmalloc() would warn and fail: memlab refuses first (E2BIG). */
 u64 ml_kmalloc_limit(void)
 {
 	return KMALLOC_MAX_SIZE;
 }
 
 const struct ml_strategy_ops ml_kmalloc_ops = {
+	.name = "kmalloc",
+	.limit = ml_kmalloc_limit,
+	.bytes = ml_kmalloc_bytes,
 	.alloc = ml_kmalloc_alloc,
 	.free = ml_kmalloc_free,
-	.max_bytes = ml_kmalloc_bytes,
-	.limit = ml_kmalloc_limit,
-	.fixed_bytes = true,
 };

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmem_cache: objects of one size from memlab's own slab cache
- * "memlab-<size>", unmerged so that it shows in /proc/slabinfo. Each takes
- * the cache's element size (fixed_bytes).
+ * "memlab-<size>" (pool.c), unmerged so that it shows in /proc/slabinfo.
+ * Each takes the cache's object size, kmem_cache_size().
  */
 #include <linux/slab.h>
 
@@ -11,7 +11,11 @@
 
 static int ml_kmem_cache_alloc(struct ml_obj *obj, gfp_t gfp)
 {
-	return ml_kmem_cache_alloc_op(obj, gfp);
+	obj->ptr = kmem_cache_alloc(obj->pool->cache, gfp);
+	if (!obj->ptr)
+		return -ENOMEM;
+	obj->bytes_alloc = obj->pool->elem_size;
+	return 0;
 }
 
 static void ml_kmem_cache_free(struct ml_obj *obj)
@@ -19,11 +23,17 @@ static void ml_kmem_cache_free(struct ml_obj *obj)
 	kmem_cache_free(obj->pool->cache, obj->ptr);
 }
 
+/* What one object of the pool takes: its cache's or its mempool's element. */
+u64 ml_pool_bytes(u64 size, const struct ml_pool *pool)
+{
+	return pool->elem_size;
+}
+
 const struct ml_strategy_ops ml_kmem_cache_ops = {
-	.alloc = ml_kmem_cache_alloc,
-	.free = ml_kmem_cache_free,
-	.max_bytes = ml_pool_elem_size,
+	.name = "kmem_cache",
 	.limit = ml_kmalloc_limit,
 	.has_pool = true,
-	.fixed_bytes = true,
+	.bytes = ml_pool_bytes,
+	.alloc = ml_kmem_cache_alloc,
+	.free = ml_kmem_cache_free,
 };

@@ -5,7 +5,9 @@
  */
 #include <linux/slab.h>
 #include <linux/mm.h>
+#include <linux/limits.h>
 
+#include "compat.h"
 #include "memlab.h"
 
 static int ml_kvmalloc_alloc(struct ml_obj *obj, gfp_t gfp)
@@ -16,7 +18,7 @@ static int ml_kvmalloc_alloc(struct ml_obj *obj, gfp_t gfp)
 	if (is_vmalloc_addr(obj->ptr))
 		obj->bytes_alloc = PAGE_ALIGN(obj->bytes_req);
 	else
-		obj->bytes_alloc = kmalloc_size_roundup(obj->bytes_req);
+		obj->bytes_alloc = ml_kmalloc_bucket(obj->bytes_req);
 	return 0;
 }
 
@@ -25,16 +27,23 @@ static void ml_kvmalloc_free(struct ml_obj *obj)
 	kvfree(obj->ptr);
 }
 
-/* Not known until allocated: the larger of the two backends. */
+/* Not known until allocated: the larger of the two backends it may use. */
 static u64 ml_kvmalloc_bytes(u64 size, const struct ml_pool *pool)
 {
-	return max_t(u64, PAGE_ALIGN(size), kmalloc_size_roundup(size));
+	return max_t(u64, PAGE_ALIGN(size), ml_kmalloc_bucket(size));
+}
+
+/* kvmalloc() refuses sizes above INT_MAX (with a warning). */
+static u64 ml_kvmalloc_limit(void)
+{
+	return min_t(u64, ml_max_bytes, INT_MAX);
 }
 
 const struct ml_strategy_ops ml_kvmalloc_ops = {
+	.name = "kvmalloc",
+	.limit = ml_kvmalloc_limit,
+	.may_sleep = true,
+	.bytes = ml_kvmalloc_bytes,
 	.alloc = ml_kvmalloc_alloc,
 	.free = ml_kvmalloc_free,
-	.max_bytes = ml_kvmalloc_bytes,
-	.limit = ml_cap_limit,
-	.may_sleep = true,
 };

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mempool: elements from memlab's pool for one element size, which keeps
- * mempool_min elements in reserve. mempool_alloc() asks the allocator first
- * and takes from the reserve only when that fails, so it can succeed where
- * plain kmalloc would not. memlab never lets it wait for an element to come
- * back (no direct reclaim): an empty reserve is an error, not a hang. Each
- * element takes the pool's element size (fixed_bytes).
+ * mempool: elements from memlab's pool for one element size (pool.c),
+ * which keeps mempool_min elements in reserve. mempool_alloc() first tries
+ * the allocator without reclaim or I/O, then takes from the reserve, and
+ * only then, if its gfp allows, reclaims and finally waits for an element
+ * to come back. memlab strips __GFP_DIRECT_RECLAIM, so it never waits: an
+ * empty reserve is an error, not a hang (unlike the kernel's usual use,
+ * where a mempool_alloc() that may sleep never fails).
  */
 #include <linux/mempool.h>
 
@@ -13,7 +14,11 @@
 
 static int ml_mempool_alloc(struct ml_obj *obj, gfp_t gfp)
 {
-	return ml_mempool_alloc_op(obj, gfp);
+	obj->ptr = mempool_alloc(obj->pool->mempool, gfp & ~__GFP_DIRECT_RECLAIM);
+	if (!obj->ptr)
+		return -ENOMEM;
+	obj->bytes_alloc = obj->pool->elem_size;
+	return 0;
 }
 
 static void ml_mempool_free(struct ml_obj *obj)
@@ -22,10 +27,10 @@ static void ml_mempool_free(struct ml_obj *obj)
 }
 
 const struct ml_strategy_ops ml_mempool_ops = {
-	.alloc = ml_mempool_alloc,
-	.free = ml_mempool_free,
-	.max_bytes = ml_pool_elem_size,
+	.name = "mempool",
 	.limit = ml_kmalloc_limit,
 	.has_pool = true,
-	.fixed_bytes = true,
+	.bytes = ml_pool_bytes,
+	.alloc = ml_mempool_alloc,
+	.free = ml_mempool_free,
 };

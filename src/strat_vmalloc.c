@@ -11,7 +11,7 @@
 
 static int ml_vmalloc_alloc(struct ml_obj *obj, gfp_t gfp)
 {
-	/* vmalloc() with the caller's gfp (it adds __GFP_NOWARN). */
+	/* vmalloc() with the caller's gfp (memlab adds __GFP_NOWARN). */
 	obj->ptr = __vmalloc(obj->bytes_req, gfp);
 	if (!obj->ptr)
 		return -ENOMEM;
@@ -29,15 +29,17 @@ static u64 ml_vmalloc_bytes(u64 size, const struct ml_pool *pool)
 	return PAGE_ALIGN(size);
 }
 
-u64 ml_cap_limit(void)
+/* No size limit of its own: the cap is one. */
+static u64 ml_vmalloc_limit(void)
 {
 	return ml_max_bytes;
 }
 
 const struct ml_strategy_ops ml_vmalloc_ops = {
+	.name = "vmalloc",
+	.limit = ml_vmalloc_limit,
+	.may_sleep = true,
+	.bytes = ml_vmalloc_bytes,
 	.alloc = ml_vmalloc_alloc,
 	.free = ml_vmalloc_free,
-	.max_bytes = ml_vmalloc_bytes,
-	.limit = ml_cap_limit,
-	.may_sleep = true,
 };

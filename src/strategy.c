@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The table of strategies, indexed by the tokens' order in the contract.
+ * The table of strategies, in the order of the contract's tokens. Every
+ * allocation and free memlab makes, and the parser's names and limits, come
+ * from here.
  */
 #include "memlab.h"
 
-const struct ml_strategy_ops *const ml_strategies[ML_NR_STRATEGIES] = {
+static const struct ml_strategy_ops *const ml_strategies[ML_NR_STRATEGIES] = {
 	[ML_KMALLOC]		= &ml_kmalloc_ops,
 	[ML_KZALLOC]		= &ml_kzalloc_ops,
 	[ML_VMALLOC]		= &ml_vmalloc_ops,
@@ -15,11 +17,35 @@ const struct ml_strategy_ops *const ml_strategies[ML_NR_STRATEGIES] = {
 	[ML_PERCPU]		= &ml_percpu_ops,
 };
 
-/* The request limits the parser enforces (E2BIG beyond them). */
-void ml_limits(struct ml_limits *lim)
+/**
+ * ml_ops() - the table entry of a strategy
+ * @s: a strategy, below ML_NR_STRATEGIES
+ */
+const struct ml_strategy_ops *ml_ops(enum ml_strategy s)
+{
+	return ml_strategies[s];
+}
+
+/**
+ * ml_strategy_name() - the token of a strategy ("kmalloc", ...)
+ * @s: a strategy, below ML_NR_STRATEGIES
+ */
+const char *ml_strategy_name(enum ml_strategy s)
+{
+	return ml_strategies[s]->name;
+}
+
+/**
+ * ml_parse_table_fill() - what the parser needs of each strategy
+ * @t: filled with each strategy's token, limit and may_sleep
+ */
+void ml_parse_table_fill(struct ml_parse_table *t)
 {
 	int s;
 
-	for (s = 0; s < ML_NR_STRATEGIES; s++)
-		lim->max_size[s] = ml_strategies[s]->limit();
+	for (s = 0; s < ML_NR_STRATEGIES; s++) {
+		t->name[s] = ml_strategies[s]->name;
+		t->limit[s] = ml_strategies[s]->limit();
+		t->may_sleep[s] = ml_strategies[s]->may_sleep;
+	}
 }

@@ -4,25 +4,16 @@
  * live allocation has a record (struct ml_obj) in an xarray under its id, so
  * the counters stay exact and unload finds and frees everything.
  *
- * An alloc command is all or nothing, in three phases:
- *  1. reserve the cap, take the pool, make the records and reserve their ids
- *     (process context, may sleep);
- *  2. allocate, under a spinlock with GFP_ATOMIC for "atomic";
- *  3. count the allocations in the command's tally, fold it into the
- *     counters, then publish the records in the reserved slots (cannot
- *     fail).
- * A failure in 1 or 2 undoes everything the command made.
- *
- * The per-allocation step (ml_obj_alloc(), memlab.h) takes no lock and
- * reads no clocksource: the allocation (called directly, not through a
- * retpoline, for the small-object strategies), timed with the CPU's cycle
- * counter for the latency histogram (unless latency=0). Counting is per
- * command: the command's allocations, all made or none, are added to its
- * tally at once in phase 3; bytes_alloc, when it is the same for every
- * allocation of the command, is worked out once, in phase 1. A free adds
- * what it frees to its command's tally. The counters see the tally once
- * per command (ml_stats_fold()), frees once per batch of ML_FREE_BATCH.
- * The bench's counted path runs the same steps.
+ * An alloc command is all or nothing:
+ *  1. take the pool (has_pool strategies) and reserve, under the cap, what
+ *     the allocations and their records may take;
+ *  2. make the records and reserve their ids (a reserved id reads as empty:
+ *     no lookup or walk sees it, and "free <id>" cannot take it);
+ *  3. allocate, each timed into the latency histogram; "atomic" allocates
+ *     under a spinlock with GFP_ATOMIC, a batch at a time;
+ *  4. charge the counters, then publish the records in their reserved slots.
+ * A failure in 2 or 3 undoes everything the command made and gives back
+ * its reservation.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,19 +21,24 @@
 #include <linux/xarray.h>
 #include <linux/spinlock.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
 #include <linux/timekeeping.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/overflow.h>
-#include <linux/mm.h>
 #include <linux/math64.h>
-#include <linux/sched/signal.h>
+#include <linux/err.h>
 
 #include "memlab.h"
 
 /* Allocations made in one go under the atomic-context spinlock. */
 #define ML_ATOMIC_BATCH		64
+/* Records made or undone between two resched points. */
 #define ML_RESCHED_EVERY	1024
+/* Records freed, and entries walked, per hold of the xarray's lock. */
+#define ML_FREE_BATCH		32
+#define ML_SCAN_BATCH		1024
 
 static DEFINE_XARRAY_ALLOC1(ml_objs);
 static u32 ml_next_id;
@@ -53,84 +49,29 @@ static const char *const ml_context_names[] = {
 	[ML_CTX_INIT]		= "init",
 	[ML_CTX_PROCESS]	= "process",
 	[ML_CTX_ATOMIC]		= "atomic",
+	[ML_CTX_BENCH]		= "bench",
 };
 
-/*
- * Phase 2 for up to ML_ATOMIC_BATCH records from *@pos; advances *@pos.
- * Never inlined: the per-allocation step runs the small-object strategies'
- * operations in place, so this is the call site the kmem tracepoints show
- * for memlab's kmalloc, kzalloc and kmem_cache allocations (ml_chain_batch).
+/**
+ * ml_track_bytes() - what tracking one live allocation pins
+ *
+ * Its record, and its share of the xarray: a node of XA_CHUNK_SIZE slots
+ * serves that many ids.
  */
-static noinline int ml_chain_batch(struct ml_obj **pos, gfp_t gfp, struct ml_tally *t,
-				   struct ml_latency __percpu *lat)
+u64 ml_track_bytes(void)
 {
-	unsigned int n;
-	int err;
-
-	for (n = 0; *pos && n < ML_ATOMIC_BATCH; n++, *pos = (*pos)->next) {
-		err = ml_obj_alloc(*pos, gfp, t, lat);
-		if (err)
-			return err;
-	}
-	return 0;
+	return kmem_cache_size(ml_obj_cache) +
+	       DIV_ROUND_UP(sizeof(struct xa_node), XA_CHUNK_SIZE);
 }
 
-/* Phase 2 for a chain of records; stops at the first failure. */
-static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, struct ml_tally *t)
-{
-	struct ml_latency __percpu *lat = ml_latency_main();
-	struct ml_obj *pos = head;
-	int err = 0;
-
-	while (pos && !err) {
-		if (signal_pending(current))
-			return -EINTR;
-		if (ctx == ML_CTX_ATOMIC) {
-			spin_lock(&ml_atomic_lock);
-			err = ml_chain_batch(&pos, GFP_ATOMIC | __GFP_NOWARN, t, lat);
-			spin_unlock(&ml_atomic_lock);
-		} else {
-			err = ml_chain_batch(&pos, GFP_KERNEL | __GFP_NOWARN, t, lat);
-		}
-		cond_resched();
-	}
-	return err;
-}
-
-/*
- * Undo phases 1 and 2 for a chain: free what was allocated, drop the
- * records. Nothing is tallied: a failed command counts only its failures.
- */
-static void ml_chain_undo(struct ml_obj *head)
-{
-	struct ml_obj *obj, *next;
-	unsigned int n = 0;
-
-	for (obj = head; obj; obj = next) {
-		next = obj->next;
-		if (obj->ptr)
-			ml_strategy_free(obj);
-		xa_erase(&ml_objs, obj->id);
-		kmem_cache_free(ml_obj_cache, obj);
-		if (++n % ML_RESCHED_EVERY == 0)
-			cond_resched();
-	}
-}
-
-/*
- * Phase 1: @count records with reserved ids, chained from *@head, with
- * bytes_alloc @bytes_alloc (set here for the fixed_bytes strategies, by
- * alloc() for the others).
- */
-static int ml_chain_make(enum ml_strategy s, u64 size, u64 count,
-			 enum ml_context ctx, struct ml_pool *pool, u64 bytes_alloc,
-			 struct ml_obj **head)
+/* Phase 2: @count records with reserved ids, chained from *@head. */
+static int ml_chain_make(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
+			 struct ml_pool *pool, struct ml_obj **head)
 {
 	struct ml_obj *obj, **tail = head;
 	u64 i;
 	int err;
 
-	*head = NULL;
 	for (i = 0; i < count; i++) {
 		obj = kmem_cache_zalloc(ml_obj_cache, GFP_KERNEL);
 		if (!obj)
@@ -138,9 +79,8 @@ static int ml_chain_make(enum ml_strategy s, u64 size, u64 count,
 		obj->strategy = s;
 		obj->context = ctx;
 		obj->bytes_req = size;
-		obj->bytes_alloc = bytes_alloc;
 		obj->pool = pool;
-		/* A NULL entry reserves the id: lookups and walks skip it. */
+		/* A NULL entry reserves the id. */
 		err = xa_alloc_cyclic(&ml_objs, &obj->id, NULL, xa_limit_32b,
 				      &ml_next_id, GFP_KERNEL);
 		if (err < 0) {
@@ -158,214 +98,310 @@ static int ml_chain_make(enum ml_strategy s, u64 size, u64 count,
 	return 0;
 }
 
-/*
- * Whether @count more allocations can be tracked. A live allocation's record
- * and its share of the xarray (ML_TRACK_BYTES) are not under the cap: a
- * count whose records alone would take more than half of the memory
- * available now is refused up front (-ENOMEM), before anything is made.
- */
-int ml_track_room(u64 count)
+/* Phase 3 for up to ML_ATOMIC_BATCH records from *@pos; advances *@pos. */
+static int ml_chain_batch(const struct ml_strategy_ops *st, struct ml_obj **pos, gfp_t gfp,
+			  u64 *bytes_alloc)
 {
-	u64 avail = (u64)si_mem_available() << PAGE_SHIFT;
-
-	return count > div64_u64(avail / 2, ML_TRACK_BYTES) ? -ENOMEM : 0;
-}
-
-/* The bytes_alloc of a chain's records, for the strategies not fixed_bytes. */
-static u64 ml_chain_bytes_alloc(const struct ml_obj *head)
-{
-	const struct ml_obj *obj;
-	u64 bytes = 0;
-
-	for (obj = head; obj; obj = obj->next)
-		bytes += obj->bytes_alloc;
-	return bytes;
-}
-
-/* Phase 3: each record takes a reference on the pool, is stamped and stored. */
-static void ml_chain_publish(struct ml_obj *head)
-{
-	u64 now = ktime_get_coarse_ns();
 	struct ml_obj *obj;
+	unsigned int n;
+	u64 t0, t1;
+	int err;
+
+	for (n = 0; *pos && n < ML_ATOMIC_BATCH; n++, *pos = obj->next) {
+		obj = *pos;
+		t0 = sched_clock();
+		err = st->alloc(obj, gfp);
+		t1 = sched_clock();
+		if (err)
+			return err;
+		/* sched_clock() is per CPU; an allocation may move. */
+		ml_latency_record(obj->strategy, t1 > t0 ? t1 - t0 : 0);
+		*bytes_alloc += obj->bytes_alloc;
+	}
+	return 0;
+}
+
+/* Phase 3: allocate for every record; stops at the first failure. */
+static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, u64 *bytes_alloc)
+{
+	const struct ml_strategy_ops *st = ml_ops(head->strategy);
+	struct ml_obj *pos = head;
+	int err = 0;
+
+	while (pos && !err) {
+		if (signal_pending(current))
+			return -EINTR;
+		if (ctx == ML_CTX_ATOMIC) {
+			spin_lock(&ml_atomic_lock);
+			err = ml_chain_batch(st, &pos, GFP_ATOMIC | __GFP_NOWARN, bytes_alloc);
+			spin_unlock(&ml_atomic_lock);
+		} else {
+			err = ml_chain_batch(st, &pos, GFP_KERNEL | __GFP_NOWARN, bytes_alloc);
+		}
+		cond_resched();
+	}
+	return err;
+}
+
+/* Undo phases 2 and 3: free what was allocated, drop the records and ids. */
+static void ml_chain_undo(struct ml_obj *head)
+{
+	struct ml_obj *obj, *next;
 	unsigned int n = 0;
 
-	for (obj = head; obj; obj = obj->next) {
-		if (obj->pool)
-			refcount_inc(&obj->pool->ref);
-		obj->t_ns = now;
-		/* The slot is reserved: storing into it cannot fail. */
-		xa_store(&ml_objs, obj->id, obj, GFP_KERNEL);
+	for (obj = head; obj; obj = next) {
+		next = obj->next;
+		if (obj->ptr)
+			ml_ops(obj->strategy)->free(obj);
+		xa_erase(&ml_objs, obj->id);
+		kmem_cache_free(ml_obj_cache, obj);
 		if (++n % ML_RESCHED_EVERY == 0)
 			cond_resched();
 	}
 }
 
-/*
- * Make @count allocations of @size bytes with strategy @s, all or none.
- * On success *@first (if not NULL) is the first record, valid until freed.
+/* Phase 4: each record takes a reference on the pool, is stamped and stored. */
+static void ml_chain_publish(struct ml_obj *head)
+{
+	u64 now = ktime_get_coarse_ns();
+	struct ml_obj *obj, *next;
+	unsigned int n = 0;
+	void *old;
+
+	for (obj = head; obj; obj = next) {
+		next = obj->next;
+		obj->next = NULL;
+		if (obj->pool)
+			refcount_inc(&obj->pool->ref);
+		obj->t_ns = now;
+		/* The id is reserved and nothing else erases a reservation. */
+		old = xa_store(&ml_objs, obj->id, obj, GFP_KERNEL);
+		WARN_ON_ONCE(xa_is_err(old) || old);
+		if (++n % ML_RESCHED_EVERY == 0)
+			cond_resched();
+	}
+}
+
+/**
+ * ml_alloc() - make allocations, all or none, tracked and counted
+ * @s: the strategy
+ * @size: bytes each, within the strategy's limit
+ * @count: how many
+ * @ctx: where from; ML_CTX_ATOMIC allocates with GFP_ATOMIC under a spinlock
+ * @first_id: if not NULL, set to the id of the first allocation
+ * @why: on failure, set to a reason for the kernel log
+ *
+ * Return: 0, -ENOSPC (over the cap), -ENOMEM (the kernel said no to the
+ * allocation or to memlab's own records; counted in failures) or -EINTR.
  */
 int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
-	     struct ml_obj **first)
+	     u32 *first_id, const char **why)
 {
-	const struct ml_strategy_ops *ops = ml_ops(s);
-	struct ml_tally tally;
+	const struct ml_strategy_ops *st = ml_ops(s);
+	u64 track = ml_track_bytes(), bytes_alloc = 0, per, need;
 	struct ml_pool *pool = NULL;
-	struct ml_obj *head;
-	u64 per, need;
+	struct ml_obj *head = NULL;
 	int err;
 
-	if (ops->has_pool) {
-		pool = ml_pool_get(s, size);
+	if (st->has_pool) {
+		pool = ml_pool_get(s, size, why);
 		if (IS_ERR(pool)) {
-			ml_stats_failure(s);
-			return PTR_ERR(pool);
+			err = PTR_ERR(pool);
+			if (err == -ENOMEM)
+				ml_stats_failure(s);
+			return err;
 		}
 	}
-	per = ops->max_bytes(size, pool);
-	if (check_mul_overflow(per, count, &need)) {
+	per = st->bytes(size, pool);
+	if (check_add_overflow(per, track, &need) || check_mul_overflow(need, count, &need) ||
+	    ml_stats_reserve(need)) {
+		*why = "would take used_bytes + overhead_bytes over cap_bytes";
 		err = -ENOSPC;
 		goto out_put_pool;
 	}
-	err = ml_stats_reserve(need);
-	if (err)
-		goto out_put_pool;
 
-	ml_tally_init(&tally, BIT(s));
-	err = ml_chain_make(s, size, count, ctx, pool, ml_bytes_preset(ops, per), &head);
-	if (err)
+	err = ml_chain_make(s, size, count, ctx, pool, &head);
+	if (err) {
+		*why = err == -EINTR ? "interrupted" : "no memory for memlab's tracking records";
 		goto err_undo;
-	err = ml_chain_allocate(head, ctx, &tally);
-	if (err)
+	}
+	err = ml_chain_allocate(head, ctx, &bytes_alloc);
+	if (err) {
+		*why = err == -EINTR ? "interrupted" : "the kernel's allocator said no";
 		goto err_undo;
-	ml_tally_allocs(&tally, s, count, size,
-			ops->fixed_bytes ? need : ml_chain_bytes_alloc(head));
-	/* What the command holds now is its peak. */
-	ml_tally_mark_peak(&tally);
-
+	}
 	/* Counted before they show in the allocations file, so never freed first. */
-	ml_stats_fold(&tally, need);
+	ml_stats_charge(s, count, count * size, bytes_alloc, count * track, need);
+	if (first_id)
+		*first_id = head->id;
 	ml_chain_publish(head);
-	if (first)
-		*first = head;
 	goto out_put_pool;
 
 err_undo:
 	ml_chain_undo(head);
-	/*
-	 * A failed command changes nothing but failures (the contract): its
-	 * allocations were never added to the tally, only its failure.
-	 */
-	ml_stats_fold(&tally, need);
+	ml_stats_unreserve(need);
+	if (err == -ENOMEM)
+		ml_stats_failure(s);
 out_put_pool:
 	if (pool)
 		ml_pool_put(pool);
 	return err;
 }
 
-/* Free one record taken out of the xarray, into the tally. */
-static void ml_obj_free(struct ml_obj *obj, struct ml_tally *t)
+/**
+ * ml_obj_lookup() - the record of a live allocation
+ * @id: its id
+ *
+ * Return: the record or NULL. It stays valid only while nothing can free
+ * it: for the demonstration, which runs before the control file exists.
+ */
+struct ml_obj *ml_obj_lookup(u32 id)
+{
+	return xa_load(&ml_objs, id);
+}
+
+/* What a batch of frees gives back, per strategy, uncharged at once. */
+struct ml_freed {
+	u64 n[ML_NR_STRATEGIES];
+	u64 bytes_req[ML_NR_STRATEGIES];
+	u64 bytes_alloc[ML_NR_STRATEGIES];
+};
+
+/* Free one record taken out of the xarray, into @f. */
+static void ml_obj_free(struct ml_obj *obj, struct ml_freed *f)
 {
 	struct ml_pool *pool = obj->pool;
+	enum ml_strategy s = obj->strategy;
 
-	ml_obj_free_step(obj, t);
+	f->n[s]++;
+	f->bytes_req[s] += obj->bytes_req;
+	f->bytes_alloc[s] += obj->bytes_alloc;
+	ml_ops(s)->free(obj);
 	kmem_cache_free(ml_obj_cache, obj);
 	if (pool)
 		ml_pool_put(pool);
 }
 
+static void ml_freed_uncharge(const struct ml_freed *f)
+{
+	u64 track = ml_track_bytes();
+	int s;
+
+	for (s = 0; s < ML_NR_STRATEGIES; s++) {
+		if (f->n[s])
+			ml_stats_uncharge(s, f->n[s], f->bytes_req[s], f->bytes_alloc[s],
+					  f->n[s] * track);
+	}
+}
+
+/**
+ * ml_free_id() - free one live allocation
+ * @id: its id
+ *
+ * Return: 0, or -ENOENT when no live allocation has it (one that a command
+ * under way has reserved but not yet published is not live).
+ */
 int ml_free_id(u64 id)
 {
-	struct ml_tally tally;
+	struct ml_freed f = { };
 	struct ml_obj *obj;
 
 	if (id == 0 || id > U32_MAX)
 		return -ENOENT;
-	obj = xa_erase(&ml_objs, id);
+	xa_lock(&ml_objs);
+	obj = xa_load(&ml_objs, id);
+	if (obj)
+		__xa_erase(&ml_objs, id);
+	xa_unlock(&ml_objs);
 	if (!obj)
 		return -ENOENT;
-	ml_tally_init(&tally, BIT(obj->strategy));
-	ml_obj_free(obj, &tally);
-	ml_stats_fold(&tally, 0);
+	ml_obj_free(obj, &f);
+	ml_freed_uncharge(&f);
 	return 0;
 }
 
-/*
- * Free every live allocation of strategy @s (all of them when @s < 0) and
- * say how many, and how many bytes_alloc, went. Records are taken out under
- * the xarray's lock, a batch at a time, freed outside it, and each batch is
- * folded into the counters at once.
+/**
+ * ml_free_strategy() - free every live allocation of a strategy
+ * @s: the strategy, or -1 for all of them
+ * @bytes: if not NULL, increased by the bytes_alloc freed
+ *
+ * The lock is held for at most ML_SCAN_BATCH entries walked or
+ * ML_FREE_BATCH records taken out, which are freed outside it.
+ *
+ * Return: how many were freed.
  */
-static u64 ml_free_matching(int s, u64 *bytes)
+u64 ml_free_strategy(int s, u64 *bytes)
 {
 	struct ml_obj *batch[ML_FREE_BATCH];
 	unsigned long index = 0;
-	struct ml_tally tally;
+	unsigned int n, seen, i;
 	struct ml_obj *obj;
-	unsigned int n, i;
 	u64 freed = 0;
+	bool more;
 
 	do {
+		struct ml_freed f = { };
+
 		n = 0;
+		seen = 0;
+		more = false;
 		xa_lock(&ml_objs);
 		xa_for_each_start(&ml_objs, index, obj, index) {
+			if (++seen > ML_SCAN_BATCH || n == ML_FREE_BATCH) {
+				more = true;
+				break;
+			}
 			if (s >= 0 && obj->strategy != s)
 				continue;
 			__xa_erase(&ml_objs, index);
 			batch[n++] = obj;
-			if (n == ML_FREE_BATCH)
-				break;
 		}
 		xa_unlock(&ml_objs);
-		ml_tally_init(&tally, s >= 0 ? BIT(s) : ML_ALL_STRATEGIES);
 		for (i = 0; i < n; i++) {
 			if (bytes)
 				*bytes += batch[i]->bytes_alloc;
-			ml_obj_free(batch[i], &tally);
+			ml_obj_free(batch[i], &f);
 		}
-		if (n)
-			ml_stats_fold(&tally, 0);
+		ml_freed_uncharge(&f);
 		freed += n;
 		cond_resched();
-	} while (n == ML_FREE_BATCH);
+	} while (more);
 	return freed;
 }
 
-u64 ml_free_strategy(int s)
+/*
+ * debugfs "allocations": one line per live allocation. Each step copies one
+ * record under the xarray's lock and prints the copy outside it, so a read
+ * never holds the lock for more than one lookup.
+ */
+static void *ml_allocations_find(struct seq_file *m, unsigned long index)
 {
-	return ml_free_matching(s, NULL);
-}
-
-void ml_reclaim_all(u64 *count, u64 *bytes)
-{
-	*bytes = 0;
-	*count = ml_free_matching(-1, bytes);
-}
-
-/* debugfs "allocations": one line per live allocation, streamed. */
-static void *ml_allocations_start(struct seq_file *m, loff_t *pos)
-	__acquires(&ml_objs.xa_lock)
-{
-	unsigned long index = *pos;
+	struct ml_obj *copy = m->private, *obj;
 
 	xa_lock(&ml_objs);
+	obj = xa_find(&ml_objs, &index, ULONG_MAX, XA_PRESENT);
+	if (obj)
+		*copy = *obj;
+	xa_unlock(&ml_objs);
+	return obj ? copy : NULL;
+}
+
+/* The position is the lowest id still to show: a restart resumes there. */
+static void *ml_allocations_start(struct seq_file *m, loff_t *pos)
+{
 	if (*pos == 0)
 		return SEQ_START_TOKEN;
-	return xa_find(&ml_objs, &index, ULONG_MAX, XA_PRESENT);
+	return ml_allocations_find(m, *pos);
 }
 
 static void *ml_allocations_next(struct seq_file *m, void *v, loff_t *pos)
 {
-	unsigned long index = v == SEQ_START_TOKEN ? 1 : ((struct ml_obj *)v)->id + 1UL;
-
-	/* The position is the lowest id still to show: a restart resumes there. */
-	*pos = index;
-	return xa_find(&ml_objs, &index, ULONG_MAX, XA_PRESENT);
+	*pos = v == SEQ_START_TOKEN ? 1 : ((struct ml_obj *)v)->id + 1ULL;
+	return ml_allocations_find(m, *pos);
 }
 
 static void ml_allocations_stop(struct seq_file *m, void *v)
-	__releases(&ml_objs.xa_lock)
 {
-	xa_unlock(&ml_objs);
 }
 
 static int ml_allocations_show(struct seq_file *m, void *v)
@@ -393,7 +429,7 @@ static const struct seq_operations ml_allocations_sops = {
 
 static int ml_allocations_open(struct inode *inode, struct file *file)
 {
-	return seq_open(file, &ml_allocations_sops);
+	return seq_open_private(file, &ml_allocations_sops, sizeof(struct ml_obj));
 }
 
 static const struct file_operations ml_allocations_fops = {
@@ -401,24 +437,27 @@ static const struct file_operations ml_allocations_fops = {
 	.open = ml_allocations_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.release = seq_release,
+	.release = seq_release_private,
 };
 
+/**
+ * ml_allocations_debugfs_init() - create debugfs "allocations"
+ * @dir: memlab's debugfs directory
+ */
 int ml_allocations_debugfs_init(struct dentry *dir)
 {
 	debugfs_create_file("allocations", 0400, dir, NULL, &ml_allocations_fops);
 	return 0;
 }
 
+/** ml_track_init() - the records' cache, before the first allocation */
 int ml_track_init(void)
 {
 	ml_obj_cache = KMEM_CACHE(ml_obj, 0);
-	if (!ml_obj_cache)
-		return -ENOMEM;
-	return 0;
+	return ml_obj_cache ? 0 : -ENOMEM;
 }
 
-/* After ml_reclaim_all(): the xarray is empty, the records are gone. */
+/** ml_track_exit() - after everything was freed: the xarray is empty */
 void ml_track_exit(void)
 {
 	WARN_ON(!xa_empty(&ml_objs));
