@@ -5,7 +5,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNEL ?= 6.1
 export KERNEL
 
-.PHONY: all modules check demo vm bench lint install clean help
+.PHONY: all modules check demo vm bench lint kernels install clean help
 
 all: modules
 
@@ -31,6 +31,10 @@ bench:
 lint:
 	@sh tests/rig/lint.sh
 
+# The rig's kernels: the version each uses, and whether Debian has a newer one.
+kernels:
+	@sh tests/rig/kernels.sh
+
 # make install [KDIR=...] [INSTALL_MOD_PATH=...]: memlab.ko into
 # <INSTALL_MOD_PATH>/lib/modules/<release>/ (extra/ on 6.1, updates/ on
 # 6.12, as kbuild does) for KDIR's kernel, then depmod for that release
@@ -54,8 +58,9 @@ clean:
 help:
 	@echo "make [KDIR=...]   build memlab.ko"
 	@echo "make check        run the whole test suite in virtual machines"
-	@echo "make demo         the guided demonstration (KERNEL=6.1|6.12)"
-	@echo "make vm           an interactive shell in a VM with memlab built"
+	@echo "make demo         the guided demonstration (KERNEL=6.1|6.12|7.3|debug)"
+	@echo "make vm           an interactive shell in a VM with memlab built (KERNEL=...)"
 	@echo "make bench        the benchmark matrix, CSV and PNG into out/bench"
 	@echo "make lint         W=1, sparse, checkpatch, shellcheck"
+	@echo "make kernels      the rig's kernels: versions used, and newer ones in Debian"
 	@echo "make install      install memlab.ko for the running kernel"

@@ -5,7 +5,8 @@
 # stats table and the unload summary show, type "exit" and check that the
 # VM ends and make returns 0. Every wait is bounded. KTAP on stdout.
 #
-# usage: t-vm-shell.sh [KERNEL] [WORKDIR]   (KERNEL 6.1 by default)
+# usage: t-vm-shell.sh [KERNEL] [WORKDIR]   (KERNEL 6.1 by default; any name
+# of lib.sh's kernel_load: 6.1, 6.12, 7.3, debug)
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/../guest/ktap.sh"
 # shellcheck source=tests/rig/lib.sh

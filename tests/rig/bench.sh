@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# make bench: run memlab-bench in a VM (KERNEL=6.1 by default, or 6.12) and
+# make bench: run memlab-bench in a VM (KERNEL=6.1 by default, or 6.12, 7.3) and
 # bring its results back into out/bench/: bench.csv (the matrix), repeat.csv
 # (kmalloc and kmem_cache, 64 B pair, run 5 times in each of 3 boots), one
 # PNG per pattern, goals.txt. Prints the table and how the figures compare with
@@ -21,16 +21,16 @@ set -eu
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-sh "$MEMLAB_TOP/tests/rig/deps.sh"
 name=${KERNEL:-6.1}
-kver=$(kver_of_name "$name")
-[ -n "$kver" ] || die "unknown KERNEL=$name (use 6.1 or 6.12)"
+sh "$MEMLAB_TOP/tests/rig/deps.sh" bench "$name"
+kernel_load "$name" || exit 1
+kver=$K_KVER
 out=$MEMLAB_OUT/bench
 mkdir -p "$out"
 rm -f "$out"/*.csv "$out"/*.png "$out/goals.txt"
 
 say "building memlab for $kver"
-ko=$(sh "$MEMLAB_TOP/tests/rig/build-module.sh" "/usr/src/linux-headers-$kver" "$MEMLAB_OUT/build/$name")
+ko=$(sh "$MEMLAB_TOP/tests/rig/build-module.sh" "$K_KDIR" "$MEMLAB_OUT/build/$name")
 sh "$MEMLAB_TOP/tests/rig/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$ko"
 boots=${BENCH_BOOTS:-3}
 case "$boots" in
@@ -42,10 +42,10 @@ status=0
 
 # boot N DIR [APPEND]: one bench VM, its console and results into DIR.
 boot() {
-	say "boot $1 of $boots: the benchmark in a VM with Debian's $kver${3:+ ($3)}"
+	say "boot $1 of $boots: the benchmark in a VM with $K_DESC${3:+ ($3)}"
 	mkdir -p "$2"
 	: >"$2/results.ktap"
-	sh "$MEMLAB_TOP/tests/rig/vm.sh" -m bench -k "$(kernel_dir "$kver")/boot/vmlinuz-$kver" \
+	sh "$MEMLAB_TOP/tests/rig/vm.sh" -m bench -k "$K_IMAGE" \
 		-i "$out/initramfs.cpio.gz" -o "$2" -t "${BENCH_TIMEOUT:-2400}" -a "$append ${3:-}" &
 	vm=$!
 	sleep 1

@@ -4,16 +4,17 @@
 # then, for each kernel, build memlab.ko, boot it with the in-guest tests and
 # bring the results back. The last line is "N passed, N failed".
 #
-# Environment: KERNELS (default "6.1 6.12 debug"; debug is the debug kernel
-# that tests/rig/debug-kernel.sh builds once and caches), FUZZ_SECONDS (60),
-# MEMLAB_TESTS (only in-guest tests whose name contains it).
+# Environment: KERNELS (default "6.1 6.12 7.3 debug", the names lib.sh's
+# kernel_load knows; debug is the debug kernel that tests/rig/debug-kernel.sh
+# builds once and caches), FUZZ_SECONDS (60), MEMLAB_TESTS (only in-guest
+# tests whose name contains it).
 set -u
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-sh "$MEMLAB_TOP/tests/rig/deps.sh" || exit 1
+kernels=${KERNELS:-$(rig_kernel_names)}
+KERNELS=$kernels sh "$MEMLAB_TOP/tests/rig/deps.sh" check || exit 1
 
-kernels=${KERNELS:-6.1 6.12 debug}
 out=$MEMLAB_OUT/check
 rm -rf "$out"
 mkdir -p "$out"
@@ -93,35 +94,24 @@ guest_run() {
 }
 
 for k in $kernels; do
-	case "$k" in
-	debug)
-		if ! kdir=$(sh "$MEMLAB_TOP/tests/rig/debug-kernel.sh"); then
-			echo "not ok 1 build the debug kernel" >"$out/debug-build.ktap"
-			record "kernel-debug" "$out/debug-build.ktap" 0
-			continue
-		fi
-		guest_run debug "$kdir" "$kdir/arch/x86/boot/bzImage" \
-			"slub_debug=FZPU init_on_free=1 kmemleak=on"
-		;;
-	*)
-		kver=$(kver_of_name "$k")
-		if [ -z "$kver" ]; then
-			echo "not ok 1 kernel $k is not known" >"$out/unknown-$k.ktap"
-			record "kernel-$k" "$out/unknown-$k.ktap" 0
-			continue
-		fi
-		case "$k" in
-		6.1) dbg=slub_debug=FZPU ;;
-		*) dbg=slab_debug=FZPU ;;
-		esac
-		guest_run "$k" "/usr/src/linux-headers-$kver" \
-			"$(kernel_dir "$kver")/boot/vmlinuz-$kver" "$dbg init_on_free=1"
-		;;
-	esac
+	if ! kernel_load "$k" 2>"$out/kernel-$k.err"; then
+		cat "$out/kernel-$k.err" >&2
+		echo "not ok 1 set up kernel $k: $(tail -n 1 "$out/kernel-$k.err")" >"$out/kernel-$k.ktap"
+		record "kernel-$k" "$out/kernel-$k.ktap" 0
+		continue
+	fi
+	guest_run "$k" "$K_KDIR" "$K_IMAGE" "$K_TEST"
 done
 
-# DKMS: add, build against every installed kernel's headers, remove.
-[ -n "${MEMLAB_TESTS:-}" ] || stage dkms sh "$MEMLAB_TOP/tests/rig/dkms-check.sh"
+# DKMS: add, build against the headers of the Debian kernels among KERNELS
+# (not the debug kernel), remove.
+dkms_kernels=
+for k in $kernels; do
+	[ "$k" = debug ] || dkms_kernels="$dkms_kernels $k"
+done
+if [ -z "${MEMLAB_TESTS:-}" ] && [ -n "$dkms_kernels" ]; then
+	stage dkms env KERNELS="${dkms_kernels# }" sh "$MEMLAB_TOP/tests/rig/dkms-check.sh"
+fi
 
 passed=0
 failed=0
@@ -131,7 +121,10 @@ while read -r p f s; do
 	failed=$((failed + f))
 	skipped=$((skipped + s))
 done <"$out/counts"
-say "make check took $(($(now) - total_start))s; results in $out"
+total=$(($(now) - total_start))
+printf '%-22s %5s  (%ss, %dm%02ds)\n' "total time" "" "$total" $((total / 60)) $((total % 60)) |
+	tee -a "$summary" >&2
+say "make check took ${total}s; results in $out"
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

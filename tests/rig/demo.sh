@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # make demo: the guided demonstration, on this machine when it can load
-# modules, otherwise in a VM (KERNEL=6.1 by default, or 6.12).
+# modules, otherwise in a VM (KERNEL=6.1 by default, or 6.12, 7.3, debug:
+# the names of lib.sh's kernel_load).
 set -eu
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -20,18 +21,17 @@ if [ "${MEMLAB_DEMO_VM:-0}" = 0 ] && host_can_load; then
 	exec sh "$MEMLAB_TOP/scripts/memlab-demo" "$ko"
 fi
 
-sh "$MEMLAB_TOP/tests/rig/deps.sh"
 name=${KERNEL:-6.1}
-kver=$(kver_of_name "$name")
-[ -n "$kver" ] || die "unknown KERNEL=$name (use 6.1 or 6.12)"
-say "this machine cannot load modules: running the demo in a VM with Debian's $kver"
+sh "$MEMLAB_TOP/tests/rig/deps.sh" demo "$name"
+kernel_load "$name" || exit 1
+say "this machine cannot load modules: running the demo in a VM with $K_DESC"
 dir=$MEMLAB_OUT/demo-$name
 mkdir -p "$dir"
-ko=$(sh "$MEMLAB_TOP/tests/rig/build-module.sh" "/usr/src/linux-headers-$kver" "$MEMLAB_OUT/build/$name")
+ko=$(sh "$MEMLAB_TOP/tests/rig/build-module.sh" "$K_KDIR" "$MEMLAB_OUT/build/$name")
 sh "$MEMLAB_TOP/tests/rig/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$ko"
 : >"$dir/results.ktap"
-sh "$MEMLAB_TOP/tests/rig/vm.sh" -m demo -k "$(kernel_dir "$kver")/boot/vmlinuz-$kver" \
-	-i "$dir/initramfs.cpio.gz" -o "$dir" -t 600 -a quiet &
+sh "$MEMLAB_TOP/tests/rig/vm.sh" -m demo -k "$K_IMAGE" \
+	-i "$dir/initramfs.cpio.gz" -o "$dir" -t 600 -a "quiet${K_VMAPPEND:+ $K_VMAPPEND}" &
 vm=$!
 sleep 1
 tail -n +1 -f "$dir/results.ktap" --pid="$vm" | grep -v '^# memlab-guest:' || true

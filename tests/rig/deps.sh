@@ -78,7 +78,7 @@ check_deps() {
 	need "clang libclang-rt-14-dev" "the bounded libFuzzer run of the command parser"
 	need "tmux python3" "to drive make vm as a learner would (tests/host/t-vm-shell.sh)"
 	need dkms "the DKMS build of the module"
-	root_extra="$root_extra dkms"
+	root_extra="$root_extra dkms openssl"
 	for k in ${KERNELS:-$(rig_kernel_names)}; do
 		want_kernel "$k" image
 	done

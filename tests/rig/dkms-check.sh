@@ -1,26 +1,51 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# DKMS builds memlab for both kernels: copy the tree to /usr/src/memlab-<ver>,
-# dkms add, dkms build -k <kver> for Debian's 6.1 and 6.12 headers, check the
-# module it built (and that it was built for that kernel), then dkms remove
-# --all and the copy. Needs root and dkms. KTAP on stdout. Takes about a
-# minute (two module builds).
+# DKMS builds memlab for the rig's Debian kernels: copy the tree to
+# /usr/src/memlab-<ver>, dkms add, dkms build -k <kver> for each kernel's
+# headers, check the module it built (and that it was built for that kernel),
+# then dkms remove --all and the copy. Kernels built in a build root (7.3's
+# in the trixie root, on a host that is not trixie) get all of that in there,
+# with the root's own dkms. Needs root and dkms. KTAP on stdout. Takes about
+# half a minute per kernel.
 #
-# usage: dkms-check.sh
+# usage: dkms-check.sh   (KERNELS: default "6.1 6.12 7.3")
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/../guest/ktap.sh"
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 ver=$(sed -n 's/^#define MEMLAB_VERSION[[:space:]]*"\(.*\)"/\1/p' "$MEMLAB_TOP/include/memlab.h")
-src=/usr/src/memlab-$ver
-mark=$src/.memlab-dkms-check
-tree=/var/lib/dkms/memlab/$ver
-kernels="6.1 6.12"
+kernels=${KERNELS:-$(rig_kernels | cut -d' ' -f1 | tr '\n' ' ')}
 log=${TMPDIR:-/tmp}/memlab-dkms-check.$$
 
+# The places where dkms runs: "-" for this machine, else a build root; and
+# which kernels each builds.
+places=
+for k in $kernels; do
+	[ "$k" != debug ] || continue
+	p=-
+	! needs_root "$k" || p=$(trixie_root)
+	case " $places " in
+	*" $p "*) ;;
+	*) places="$places $p" ;;
+	esac
+done
+kernels_of() {
+	for ko_k in $kernels; do
+		[ "$ko_k" != debug ] || continue
+		ko_p=-
+		! needs_root "$ko_k" || ko_p=$(trixie_root)
+		[ "$ko_p" != "$1" ] || printf '%s ' "$ko_k"
+	done
+}
+
 ktap_print_header "DKMS builds memlab $ver"
-ktap_set_plan 11
+plan=1
+for p in $places; do
+	n=$(kernels_of "$p" | wc -w)
+	plan=$((plan + 2 + 4 * n))
+done
+ktap_set_plan "$plan"
 
 bail() {
 	ktap_print_msg "$*"
@@ -29,86 +54,131 @@ bail() {
 	exit 1
 }
 [ "$(id -u)" -eq 0 ] || bail "dkms-check.sh must run as root"
-command -v dkms >/dev/null 2>&1 || bail "dkms is missing (apt-get install dkms)"
 
 # show_log FILE: its last lines, as KTAP comments.
 show_log() {
 	tail -n 20 "$1" 2>/dev/null | sed 's/^/# /'
 }
 
-# Debian's dkms makes a signing key (MOK) on first use: if this run made
-# it, remove it again.
-mok_was_there=no
-[ ! -e /var/lib/dkms/mok.key ] || mok_was_there=yes
+# at PLACE CMD...: CMD on this machine or in that build root.
+at() {
+	at_p=$1
+	shift
+	if [ "$at_p" = - ]; then
+		"$@"
+	else
+		in_root "$at_p" "" "$@"
+	fi
+}
 
-# Leave no trace, but never remove a memlab that this script did not add.
+# prefix PLACE: the host path of that place's /.
+prefix() {
+	[ "$1" = - ] || printf '%s' "$1"
+}
+
+# Debian's dkms makes a signing key (MOK) on first use: if this run made
+# it, remove it again. "place:yes|no" per place.
+mok_was_there=
+for p in $places; do
+	w=no
+	[ ! -e "$(prefix "$p")/var/lib/dkms/mok.key" ] || w=yes
+	mok_was_there="$mok_was_there $p:$w"
+done
+
+# clean_place PLACE: leave no trace, but never remove a memlab that this
+# script did not add.
+clean_place() {
+	cp_r=$(prefix "$1")
+	if [ -f "$cp_r/usr/src/memlab-$ver/.memlab-dkms-check" ]; then
+		at "$1" dkms remove "memlab/$ver" --all >/dev/null 2>&1
+		rm -rf "$cp_r/usr/src/memlab-$ver"
+	fi
+}
 cleanup() {
-	if [ -f "$mark" ]; then
-		dkms remove "memlab/$ver" --all >/dev/null 2>&1
-		rm -rf "$src"
-	fi
-	if [ "$mok_was_there" = no ]; then
-		rm -f /var/lib/dkms/mok.key /var/lib/dkms/mok.pub
-	fi
+	for p in $places; do
+		clean_place "$p"
+		case " $mok_was_there " in
+		*" $p:no "*) rm -f "$(prefix "$p")/var/lib/dkms/mok.key" "$(prefix "$p")/var/lib/dkms/mok.pub" ;;
+		esac
+	done
 	rm -f "$log"
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
-if [ -e "$src" ] && [ ! -f "$mark" ]; then
-	bail "$src exists and is not this test's: remove it (dkms remove memlab/$ver --all) first"
-fi
-cleanup
+
+for p in $places; do
+	r=$(prefix "$p")
+	where=
+	[ "$p" = - ] || where=" (in the build root $p)"
+	[ -x "$r/usr/sbin/dkms" ] || bail "dkms is missing$where (sh tests/rig/deps.sh)"
+	if [ -e "$r/usr/src/memlab-$ver" ] && [ ! -f "$r/usr/src/memlab-$ver/.memlab-dkms-check" ]; then
+		bail "$r/usr/src/memlab-$ver exists and is not this test's: remove it (dkms remove memlab/$ver --all) first"
+	fi
+	clean_place "$p"
+done
 
 conf=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$MEMLAB_TOP/dkms.conf")
 ktap_expect_eq "dkms.conf's PACKAGE_VERSION is MEMLAB_VERSION" "$ver" "$conf"
 
-mkdir -p "$src"
-touch "$mark"
-cp -r "$MEMLAB_TOP/Kbuild" "$MEMLAB_TOP/Makefile" "$MEMLAB_TOP/dkms.conf" \
-	"$MEMLAB_TOP/src" "$MEMLAB_TOP/include" "$src/"
-if dkms add "memlab/$ver" >"$log" 2>&1; then
-	ktap_test_pass "dkms add memlab/$ver"
-else
-	show_log "$log"
-	ktap_test_fail "dkms add memlab/$ver"
-fi
-
-for k in $kernels; do
-	kver=$(kver_of_name "$k")
-	if [ -z "$kver" ] || [ ! -d "/lib/modules/$kver/build" ]; then
-		ktap_print_msg "no headers for kernel $k at /lib/modules/$kver/build"
-		ktap_test_fail "dkms build -k ${kver:-$k}"
-		ktap_test_fail "the module built for ${kver:-$k}"
-		ktap_test_fail "it was built for ${kver:-$k}"
-		ktap_test_fail "dkms signed it"
-		continue
-	fi
-	t0=$(now)
-	if dkms build "memlab/$ver" -k "$kver" >"$log" 2>&1; then
-		ktap_test_pass "dkms build -k $kver ($(($(now) - t0))s)"
+for p in $places; do
+	r=$(prefix "$p")
+	src=$r/usr/src/memlab-$ver
+	tree=$r/var/lib/dkms/memlab/$ver
+	where=
+	[ "$p" = - ] || where=" in $(basename "$p")'s build root"
+	mkdir -p "$src"
+	touch "$src/.memlab-dkms-check"
+	cp -r "$MEMLAB_TOP/Kbuild" "$MEMLAB_TOP/Makefile" "$MEMLAB_TOP/dkms.conf" \
+		"$MEMLAB_TOP/src" "$MEMLAB_TOP/include" "$src/"
+	[ ! -d "$MEMLAB_TOP/examples" ] || cp -r "$MEMLAB_TOP/examples" "$src/"
+	if at "$p" dkms add "memlab/$ver" >"$log" 2>&1; then
+		ktap_test_pass "dkms add memlab/$ver$where"
 	else
 		show_log "$log"
-		show_log "$tree/build/make.log"
-		ktap_test_fail "dkms build -k $kver"
+		ktap_test_fail "dkms add memlab/$ver$where"
 	fi
-	ko=$(find "$tree/$kver" -name 'memlab.ko*' 2>/dev/null | head -n 1)
-	if [ -n "$ko" ]; then
-		ktap_test_pass "the module built for $kver: ${ko#"$tree/"}"
-	else
-		ktap_test_fail "the module built for $kver"
-	fi
-	magic=$(modinfo -F vermagic "${ko:-/nonexistent}" 2>/dev/null)
-	ktap_expect_eq "it was built for $kver" "$kver" "${magic%% *}"
-	signer=$(modinfo -F signer "${ko:-/nonexistent}" 2>/dev/null)
-	ktap_check "dkms signed it (signer: ${signer:-none}), for Secure Boot with its MOK" \
-		test -n "$signer"
-done
 
-if dkms remove "memlab/$ver" --all >"$log" 2>&1 && [ ! -e "$tree" ]; then
-	ktap_test_pass "dkms remove --all leaves nothing in /var/lib/dkms"
-else
-	show_log "$log"
-	ktap_test_fail "dkms remove --all leaves nothing in /var/lib/dkms"
-fi
-rm -rf "$src"
+	for k in $(kernels_of "$p"); do
+		kver=
+		if kernel_load "$k" build >"$log" 2>&1; then
+			kver=$K_KVER
+		fi
+		if [ -z "$kver" ] || [ ! -d "$r/lib/modules/$kver/build" ]; then
+			ktap_print_msg "no headers for kernel $k at $r/lib/modules/${kver:-?}/build"
+			ktap_test_fail "dkms build -k ${kver:-$k}"
+			ktap_test_fail "the module built for ${kver:-$k}"
+			ktap_test_fail "it was built for ${kver:-$k}"
+			ktap_test_fail "dkms signed it"
+			continue
+		fi
+		t0=$(now)
+		if at "$p" dkms build "memlab/$ver" -k "$kver" >"$log" 2>&1; then
+			ktap_test_pass "dkms build -k $kver$where ($(($(now) - t0))s)"
+		else
+			show_log "$log"
+			show_log "$tree/build/make.log"
+			ktap_test_fail "dkms build -k $kver$where"
+		fi
+		ko=$(find "$tree/$kver" -name 'memlab.ko*' 2>/dev/null | head -n 1)
+		if [ -n "$ko" ]; then
+			ktap_test_pass "the module built for $kver: ${ko#"$tree/"}"
+		else
+			ktap_test_fail "the module built for $kver"
+		fi
+		# The root's own modinfo: it reads whatever compression its kernels use.
+		magic=$(at "$p" modinfo -F vermagic "${ko#"$r"}" 2>/dev/null)
+		ktap_expect_eq "it was built for $kver" "$kver" "${magic%% *}"
+		signer=$(at "$p" modinfo -F signer "${ko#"$r"}" 2>/dev/null)
+		ktap_check "dkms signed it (signer: ${signer:-none}), for Secure Boot with its MOK" \
+			test -n "$signer"
+	done
+
+	if at "$p" dkms remove "memlab/$ver" --all >"$log" 2>&1 && [ ! -e "$tree" ]; then
+		ktap_test_pass "dkms remove --all leaves nothing in /var/lib/dkms$where"
+	else
+		show_log "$log"
+		ktap_test_fail "dkms remove --all leaves nothing in /var/lib/dkms$where"
+	fi
+	rm -rf "$src"
+done
 ktap_finished

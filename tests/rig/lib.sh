@@ -134,9 +134,10 @@ in_root() {
 			DEBIAN_FRONTEND=noninteractive chroot "$r" "$@"' in_root "$@"
 }
 
-# kernel_load NAME: the facts about kernel NAME (6.1, 6.12, 7.3, debug), as
-# variables; fails with a message when NAME is unknown or not set up (run
-# tests/rig/deps.sh first; for debug, this builds the debug kernel once).
+# kernel_load NAME [build]: the facts about kernel NAME (6.1, 6.12, 7.3,
+# debug), as variables; fails with a message when NAME is unknown or not set
+# up (run tests/rig/deps.sh first; for debug, this builds the debug kernel
+# once). With "build", only what building against it needs: no image.
 #   K_NAME   the name           K_KVER   its release (uname -r)
 #   K_KDIR   its build tree, a host path (inside K_ROOT when there is one)
 #   K_ROOT   the build root that builds against it, or empty: on the host
@@ -176,7 +177,8 @@ kernel_load() {
 		;;
 	esac
 	[ -d "$K_KDIR" ] || { say "no build tree for kernel $1 at $K_KDIR: run sh tests/rig/deps.sh"; return 1; }
-	[ -f "$K_IMAGE" ] || { say "no kernel image $K_IMAGE: run sh tests/rig/deps.sh"; return 1; }
+	[ "${2:-}" = build ] || [ -f "$K_IMAGE" ] ||
+		{ say "no kernel image $K_IMAGE: run sh tests/rig/deps.sh"; return 1; }
 	case "$K_KVER" in
 	[1-5].* | 6.[0-7] | 6.[0-7][.-]*) K_SLAB=slub_debug=FZPU ;;
 	*) K_SLAB=slab_debug=FZPU ;;

@@ -35,7 +35,7 @@ if [ -f "$root/.complete" ]; then
 	if [ -n "$extra" ]; then
 		say "trixie build root: installing$extra"
 		# shellcheck disable=SC2086
-		root_apt install $extra >"$root.log" 2>&1 ||
+		{ root_apt install $extra && root_apt clean; } >"$root.log" 2>&1 ||
 			{ tail -n 20 "$root.log" >&2; die "cannot install$extra in $root (log: $root.log)"; }
 	fi
 	printf '%s\n' "$root"

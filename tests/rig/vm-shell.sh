@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # make vm: an interactive root shell in a VM, on this terminal, with memlab
 # built for that VM's kernel at /memlab/memlab.ko and memlab's scripts on
-# PATH. KERNEL=6.1 (default) or 6.12. The kernel boots as Debian ships it
-# (no slab debugging, init_on_alloc=1), plus VM_APPEND if set, e.g.
+# PATH. KERNEL=6.1 (default), 6.12, 7.3 or debug (the debug kernel, with
+# KASAN, booted with kmemleak=on). The kernel boots as Debian ships it (no
+# slab debugging, init_on_alloc=1), plus VM_APPEND if set, e.g.
 # VM_APPEND=init_on_alloc=0. No time limit: the VM runs until you leave it.
 #
 # Environment: KERNEL, VM_APPEND, MEMLAB_VM_MEM (default 2G),
@@ -15,16 +16,14 @@ set -eu
 
 echo "memlab: make vm: leave the VM with 'exit' (it powers off), or press Ctrl-A then X to quit QEMU at once."
 
-sh "$MEMLAB_TOP/tests/rig/deps.sh"
 name=${KERNEL:-6.1}
-kver=$(kver_of_name "$name")
-[ -n "$kver" ] || die "unknown KERNEL=$name (use 6.1 or 6.12)"
-kimage=$(kernel_dir "$kver")/boot/vmlinuz-$kver
-[ -f "$kimage" ] || die "no kernel image $kimage (run: sh tests/rig/deps.sh)"
+sh "$MEMLAB_TOP/tests/rig/deps.sh" vm "$name"
+kernel_load "$name" || exit 1
+kimage=$K_IMAGE
 
 dir=$MEMLAB_OUT/vm-$name
 mkdir -p "$dir"
-ko=$(sh "$MEMLAB_TOP/tests/rig/build-module.sh" "/usr/src/linux-headers-$kver" "$MEMLAB_OUT/build/$name")
+ko=$(sh "$MEMLAB_TOP/tests/rig/build-module.sh" "$K_KDIR" "$MEMLAB_OUT/build/$name")
 sh "$MEMLAB_TOP/tests/rig/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$ko"
 
 accel=${ACCEL:-auto}
@@ -40,7 +39,7 @@ tcg) cpu="-accel tcg -cpu max" ;;
 *) die "ACCEL=$accel: use tcg, kvm or auto" ;;
 esac
 
-say "booting Debian's $kver ($accel) with memlab; the kernel log is in dmesg"
+say "booting $K_DESC ($accel) with memlab; the kernel log is in dmesg"
 # ttyS0 (the console and the shell) is this terminal, multiplexed with
 # QEMU's monitor (Ctrl-A C) so that Ctrl-A X quits; ttyS1, where the guest's
 # /init reports, goes to a file.
@@ -49,4 +48,4 @@ exec qemu-system-x86_64 $cpu -smp 2 -m "${MEMLAB_VM_MEM:-2G}" \
 	-display none -no-reboot \
 	-serial mon:stdio -serial "file:$dir/guest.log" \
 	-kernel "$kimage" -initrd "$dir/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 quiet mlmode=shell ${VM_APPEND:-}"
+	-append "console=ttyS0 panic=-1 quiet mlmode=shell${K_VMAPPEND:+ $K_VMAPPEND} ${VM_APPEND:-}"
