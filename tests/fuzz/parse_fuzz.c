@@ -19,8 +19,11 @@
 
 #define U64MAX	(~(u64)0)
 
-static const struct ml_limits lim = {
-	.max_size = {
+static const struct ml_parse_table lim = {
+	.name = { "kmalloc", "kzalloc", "vmalloc", "kvmalloc", "kmem_cache", "alloc_pages",
+		  "mempool", "percpu" },
+	.may_sleep = { [ML_VMALLOC] = true, [ML_KVMALLOC] = true },
+	.limit = {
 		[ML_KMALLOC]	 = 4194304,
 		[ML_KZALLOC]	 = 4194304,
 		[ML_VMALLOC]	 = 67108864,
@@ -94,10 +97,10 @@ static void check_cmd(const uint8_t *data, size_t size, int ret, const struct ml
 		CHECK(cmd->size > 0);
 		CHECK(cmd->count > 0);
 		CHECK(cmd->count <= U64MAX / cmd->size);
-		CHECK(cmd->size <= lim.max_size[cmd->strategy]);
+		CHECK(cmd->size <= lim.limit[cmd->strategy]);
 		CHECK(cmd->id == 0);
 		if (cmd->op == ML_OP_ALLOC) {
-			CHECK(!cmd->atomic || !ml_strategy_may_sleep(cmd->strategy));
+			CHECK(!cmd->atomic || !lim.may_sleep[cmd->strategy]);
 			CHECK(cmd->pattern == ML_BENCH_PAIR);
 		} else {
 			CHECK(!cmd->atomic);

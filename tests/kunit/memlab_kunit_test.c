@@ -8,9 +8,10 @@
  * Built only for the debug kernel (CONFIG_KUNIT), as memlab_kunit.ko, from
  * its own copies of memlab's sources (tests/kunit/Kbuild): it shares no
  * state with memlab.ko, and the rig never loads the two together. It uses
- * only ml_alloc(), ml_free_id(), ml_free_strategy(), ml_reclaim_all(),
- * ml_stats_snapshot(), ml_stats_reserve()/unreserve() and the parser, plus
- * the set-up calls main.c makes (ml_stats_init(), ml_track_init(), ...).
+ * only ml_alloc(), ml_obj_lookup(), ml_free_id(), ml_free_strategy(),
+ * ml_stats_snapshot(), ml_stats_reserve()/unreserve(), the strategy table
+ * and the parser, plus the set-up calls main.c makes (ml_stats_init(),
+ * ml_latency_init(), ml_track_init(), ...).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,6 +27,7 @@
 #include <linux/string.h>
 #include <linux/kernel.h>
 
+#include "compat.h"
 #include "memlab.h"
 
 /* The cap every track and stats test starts with. */
@@ -91,15 +93,15 @@ static void ml_test_parse_table(struct kunit *test)
 {
 	const struct ml_parse_case *c;
 	const struct ml_cmd *w;
-	struct ml_limits lim;
+	struct ml_parse_table t;
 	struct ml_cmd cmd;
 	int err;
 
-	ml_limits(&lim);
+	ml_parse_table_fill(&t);
 	for (c = ml_parse_cases; c < ml_parse_cases + ARRAY_SIZE(ml_parse_cases); c++) {
 		w = &c->want;
 		memset(&cmd, 0, sizeof(cmd));
-		err = ml_parse(c->in, strlen(c->in), &lim, &cmd);
+		err = ml_parse(c->in, strlen(c->in), &t, &cmd);
 		KUNIT_EXPECT_EQ_MSG(test, err, c->err, "'%s'", c->in);
 		if (err != c->err)
 			continue;
@@ -134,21 +136,23 @@ static void ml_test_parse_table(struct kunit *test)
 static void ml_test_parse_kernel_limits(struct kunit *test)
 {
 	char buf[ML_CMD_MAX];
-	struct ml_limits lim;
+	struct ml_parse_table t;
 	struct ml_cmd cmd;
 	int s, len;
 
-	ml_limits(&lim);
-	KUNIT_EXPECT_EQ(test, lim.max_size[ML_KMALLOC], (u64)KMALLOC_MAX_SIZE);
-	KUNIT_EXPECT_EQ(test, lim.max_size[ML_PERCPU], (u64)SZ_32K);
-	KUNIT_EXPECT_EQ(test, lim.max_size[ML_VMALLOC], (u64)ml_max_bytes);
+	ml_parse_table_fill(&t);
+	KUNIT_EXPECT_EQ(test, t.limit[ML_KMALLOC], (u64)KMALLOC_MAX_SIZE);
+	KUNIT_EXPECT_EQ(test, t.limit[ML_PERCPU], (u64)SZ_32K);
+	KUNIT_EXPECT_EQ(test, t.limit[ML_VMALLOC], (u64)ml_max_bytes);
+	KUNIT_EXPECT_EQ(test, t.limit[ML_KVMALLOC], min_t(u64, ml_max_bytes, INT_MAX));
+	KUNIT_EXPECT_EQ(test, t.limit[ML_ALLOC_PAGES], (u64)PAGE_SIZE << ML_MAX_PAGE_ORDER);
 	for (s = 0; s < ML_NR_STRATEGIES; s++) {
 		len = snprintf(buf, sizeof(buf), "alloc %s %llu", ml_strategy_name(s),
-			       lim.max_size[s]);
-		KUNIT_EXPECT_EQ_MSG(test, ml_parse(buf, len, &lim, &cmd), 0, "'%s'", buf);
+			       t.limit[s]);
+		KUNIT_EXPECT_EQ_MSG(test, ml_parse(buf, len, &t, &cmd), 0, "'%s'", buf);
 		len = snprintf(buf, sizeof(buf), "alloc %s %llu", ml_strategy_name(s),
-			       lim.max_size[s] + 1);
-		KUNIT_EXPECT_EQ_MSG(test, ml_parse(buf, len, &lim, &cmd), -E2BIG, "'%s'", buf);
+			       t.limit[s] + 1);
+		KUNIT_EXPECT_EQ_MSG(test, ml_parse(buf, len, &t, &cmd), -E2BIG, "'%s'", buf);
 	}
 }
 
@@ -156,11 +160,11 @@ static void ml_test_parse_kernel_limits(struct kunit *test)
 static void ml_test_parse_bounds(struct kunit *test)
 {
 	static const char nul[] = "alloc kmalloc\0 64";
-	struct ml_limits lim;
+	struct ml_parse_table lim;
 	struct ml_cmd cmd;
 	char *buf;
 
-	ml_limits(&lim);
+	ml_parse_table_fill(&lim);
 	KUNIT_EXPECT_EQ(test, ml_parse("alloc kmalloc 6400", 15, &lim, &cmd), 0);
 	KUNIT_EXPECT_EQ(test, cmd.size, 6ULL);
 	KUNIT_EXPECT_EQ(test, ml_parse(nul, sizeof(nul) - 1, &lim, &cmd), -EINVAL);
@@ -173,23 +177,43 @@ static void ml_test_parse_bounds(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ml_parse(buf, ML_CMD_MAX + 1, &lim, &cmd), -EINVAL);
 }
 
+/* The table's tokens are the contract's, in its order; the parser finds them. */
 static void ml_test_strategy_names(struct kunit *test)
 {
-	const char *name;
+	static const char *const tokens[ML_NR_STRATEGIES] = {
+		"kmalloc", "kzalloc", "vmalloc", "kvmalloc", "kmem_cache", "alloc_pages",
+		"mempool", "percpu",
+	};
+	struct ml_parse_table t;
 	int s;
 
+	ml_parse_table_fill(&t);
 	for (s = 0; s < ML_NR_STRATEGIES; s++) {
-		name = ml_strategy_name(s);
-		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, name);
-		KUNIT_EXPECT_EQ(test, ml_strategy_lookup(name, strlen(name)), s);
-		KUNIT_EXPECT_EQ(test, ml_strategy_may_sleep(s),
-				s == ML_VMALLOC || s == ML_KVMALLOC);
-		KUNIT_EXPECT_EQ(test, ml_strategy_may_sleep(s), ml_ops(s)->may_sleep);
+		KUNIT_EXPECT_STREQ(test, ml_strategy_name(s), tokens[s]);
+		KUNIT_EXPECT_EQ(test, ml_strategy_lookup(&t, tokens[s], strlen(tokens[s])), s);
+		KUNIT_EXPECT_EQ(test, t.may_sleep[s], s == ML_VMALLOC || s == ML_KVMALLOC);
+		KUNIT_EXPECT_EQ(test, ml_ops(s)->has_pool, s == ML_KMEM_CACHE || s == ML_MEMPOOL);
 	}
-	KUNIT_EXPECT_NULL(test, ml_strategy_name(ML_NR_STRATEGIES));
-	KUNIT_EXPECT_EQ(test, ml_strategy_lookup("kmallo", 6), -1);
-	KUNIT_EXPECT_EQ(test, ml_strategy_lookup("kmalloc", 6), -1);
-	KUNIT_EXPECT_EQ(test, ml_strategy_lookup("kmallocx", 8), -1);
+	KUNIT_EXPECT_EQ(test, ml_strategy_lookup(&t, "kmallo", 6), -1);
+	KUNIT_EXPECT_EQ(test, ml_strategy_lookup(&t, "kmalloc", 6), -1);
+	KUNIT_EXPECT_EQ(test, ml_strategy_lookup(&t, "kmallocx", 8), -1);
+}
+
+/*
+ * What the cap reserves for one allocation, before allocating. On 6.1,
+ * kmalloc_size_roundup() rounds sizes above KMALLOC_MAX_SIZE up to a page
+ * order: kvmalloc's 40 MiB must reserve 40 MiB, not 64.
+ */
+static void ml_test_strategy_bytes(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, ml_ops(ML_KVMALLOC)->bytes(40 * SZ_1M, NULL), 40ULL * SZ_1M);
+	KUNIT_EXPECT_EQ(test, ml_ops(ML_KVMALLOC)->bytes(SZ_16K, NULL), (u64)SZ_16K);
+	KUNIT_EXPECT_EQ(test, ml_ops(ML_KVMALLOC)->bytes(100, NULL), (u64)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, ml_ops(ML_KMALLOC)->bytes(100, NULL),
+			(u64)kmalloc_size_roundup(100));
+	KUNIT_EXPECT_EQ(test, ml_ops(ML_VMALLOC)->bytes(5000, NULL), 2ULL * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, ml_ops(ML_ALLOC_PAGES)->bytes(5000, NULL), 2ULL * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, ml_ops(ML_PERCPU)->bytes(64, NULL), 64ULL * num_possible_cpus());
 }
 
 static struct kunit_case ml_parse_test_cases[] = {
@@ -197,6 +221,7 @@ static struct kunit_case ml_parse_test_cases[] = {
 	KUNIT_CASE(ml_test_parse_kernel_limits),
 	KUNIT_CASE(ml_test_parse_bounds),
 	KUNIT_CASE(ml_test_strategy_names),
+	KUNIT_CASE(ml_test_strategy_bytes),
 	{}
 };
 
@@ -210,17 +235,31 @@ static struct kunit_suite ml_parse_suite = {
 /* Each test starts from zeroed counters, nothing live, the default cap. */
 static int ml_track_test_init(struct kunit *test)
 {
+	int err;
+
+	ml_mempool_min = 4;
 	ml_stats_init(ML_KUNIT_CAP);
-	return ml_track_init();
+	err = ml_latency_init();
+	if (err)
+		return err;
+	err = ml_track_init();
+	if (err)
+		ml_latency_exit();
+	return err;
 }
 
 static void ml_track_test_exit(struct kunit *test)
 {
-	u64 count, bytes;
-
-	ml_reclaim_all(&count, &bytes);
+	ml_free_strategy(-1, NULL);
 	ml_pools_destroy();
 	ml_track_exit();
+	ml_latency_exit();
+}
+
+/* The record of the @i-th allocation of a command that got ids from @first. */
+static struct ml_obj *ml_nth(u32 first, u32 i)
+{
+	return ml_obj_lookup(first + i);
 }
 
 static void ml_snap(struct ml_snapshot *snap)
@@ -259,7 +298,7 @@ static void ml_expect_invariants(struct kunit *test, const struct ml_snapshot *s
 	KUNIT_EXPECT_EQ(test, snap->total.bytes_alloc, sum.bytes_alloc);
 	KUNIT_EXPECT_GE(test, snap->total.peak_bytes_alloc, snap->total.bytes_alloc);
 	KUNIT_EXPECT_EQ(test, snap->used, snap->total.bytes_alloc);
-	KUNIT_EXPECT_LE(test, snap->used, snap->cap);
+	KUNIT_EXPECT_LE(test, snap->used + snap->overhead, snap->cap);
 	KUNIT_EXPECT_EQ(test, snap->cap, (u64)ML_KUNIT_CAP);
 }
 
@@ -273,13 +312,15 @@ static u64 ml_live_of(const struct ml_snapshot *snap, int s)
 static void ml_test_alloc_ids(struct kunit *test)
 {
 	struct ml_snapshot snap;
-	struct ml_obj *first = NULL, *obj;
+	const char *why = NULL;
+	struct ml_obj *obj;
+	u32 first, id, prev = 0;
 	u64 n = 0;
-	u32 prev = 0;
 
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 100, 3, ML_CTX_PROCESS, &first), 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, first);
-	for (obj = first; obj && n < 3; obj = obj->next, n++) {
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 100, 3, ML_CTX_PROCESS, &first, &why), 0);
+	for (n = 0; n < 3; n++) {
+		obj = ml_nth(first, n);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, obj);
 		KUNIT_EXPECT_NE(test, obj->id, 0U);
 		KUNIT_EXPECT_GT(test, obj->id, prev);
 		prev = obj->id;
@@ -296,9 +337,12 @@ static void ml_test_alloc_ids(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, snap.s[ML_KMALLOC].allocs, 3ULL);
 	KUNIT_EXPECT_EQ(test, snap.s[ML_KMALLOC].bytes_req, 300ULL);
 	KUNIT_EXPECT_EQ(test, snap.used, 3ULL * kmalloc_size_roundup(100));
+	KUNIT_EXPECT_EQ(test, snap.overhead, 3 * ml_track_bytes());
 
 	/* A second command gets new ids. */
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KZALLOC, 64, 1, ML_CTX_ATOMIC, &obj), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KZALLOC, 64, 1, ML_CTX_ATOMIC, &id, &why), 0);
+	obj = ml_obj_lookup(id);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, obj);
 	KUNIT_EXPECT_GT(test, obj->id, prev);
 	KUNIT_EXPECT_EQ(test, obj->context, (u8)ML_CTX_ATOMIC);
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(obj->ptr, 0, 64));
@@ -307,14 +351,13 @@ static void ml_test_alloc_ids(struct kunit *test)
 static void ml_test_free_id(struct kunit *test)
 {
 	struct ml_snapshot snap;
-	struct ml_obj *first, *obj;
-	u32 ids[3];
-	int i = 0;
+	const char *why = NULL;
+	u32 first, ids[3];
+	int i;
 
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_PERCPU, 64, 3, ML_CTX_PROCESS, &first), 0);
-	for (obj = first; obj && i < 3; obj = obj->next)
-		ids[i++] = obj->id;
-	KUNIT_ASSERT_EQ(test, i, 3);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_PERCPU, 64, 3, ML_CTX_PROCESS, &first, &why), 0);
+	for (i = 0; i < 3; i++)
+		ids[i] = first + i;
 
 	KUNIT_EXPECT_EQ(test, ml_free_id(ids[1]), 0);
 	KUNIT_EXPECT_EQ(test, ml_free_id(ids[1]), -ENOENT);
@@ -333,22 +376,27 @@ static void ml_test_free_id(struct kunit *test)
 	ml_expect_invariants(test, &snap);
 	KUNIT_EXPECT_EQ(test, snap.s[ML_PERCPU].frees, 3ULL);
 	KUNIT_EXPECT_EQ(test, snap.used, 0ULL);
+	KUNIT_EXPECT_EQ(test, snap.overhead, 0ULL);
 }
 
 static void ml_test_free_strategy(struct kunit *test)
 {
 	struct ml_snapshot snap;
-	u64 count, bytes;
+	const char *why = NULL;
+	u64 count, bytes = 0;
 
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 32, 2, ML_CTX_PROCESS, NULL), 0);
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMEM_CACHE, 200, 3, ML_CTX_ATOMIC, NULL), 0);
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_MEMPOOL, 256, 2, ML_CTX_PROCESS, NULL), 0);
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_VMALLOC, SZ_64K, 1, ML_CTX_PROCESS, NULL), 0);
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_ALLOC_PAGES, SZ_8K, 2, ML_CTX_ATOMIC, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 32, 2, ML_CTX_PROCESS, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMEM_CACHE, 200, 3, ML_CTX_ATOMIC, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_MEMPOOL, 256, 2, ML_CTX_PROCESS, NULL, &why), 0);
+	ml_snap(&snap);
+	/* The mempool's reserve is memlab's to answer for, beside the records. */
+	KUNIT_EXPECT_EQ(test, snap.overhead, 7 * ml_track_bytes() + 4ULL * 256);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_VMALLOC, SZ_64K, 1, ML_CTX_PROCESS, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_ALLOC_PAGES, SZ_8K, 2, ML_CTX_ATOMIC, NULL, &why), 0);
 
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMEM_CACHE), 3ULL);
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMEM_CACHE), 0ULL);
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_PERCPU), 0ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMEM_CACHE, NULL), 3ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMEM_CACHE, NULL), 0ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_PERCPU, NULL), 0ULL);
 	ml_snap(&snap);
 	ml_expect_invariants(test, &snap);
 	KUNIT_EXPECT_EQ(test, ml_live_of(&snap, ML_KMEM_CACHE), 0ULL);
@@ -356,41 +404,83 @@ static void ml_test_free_strategy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, snap.s[ML_ALLOC_PAGES].bytes_alloc, 2ULL * SZ_8K);
 	KUNIT_EXPECT_EQ(test, snap.s[ML_VMALLOC].bytes_alloc, (u64)SZ_64K);
 
-	/* Reclaim says how many, and how many bytes_alloc, were still live. */
-	ml_reclaim_all(&count, &bytes);
+	/* Freeing all says how many, and how many bytes_alloc, were still live. */
+	count = ml_free_strategy(-1, &bytes);
 	KUNIT_EXPECT_EQ(test, count, 7ULL);
 	KUNIT_EXPECT_EQ(test, bytes, snap.used);
 	ml_snap(&snap);
 	ml_expect_invariants(test, &snap);
 	KUNIT_EXPECT_EQ(test, snap.total.allocs, snap.total.frees);
 	KUNIT_EXPECT_EQ(test, snap.used, 0ULL);
-	ml_reclaim_all(&count, &bytes);
-	KUNIT_EXPECT_EQ(test, count, 0ULL);
+	KUNIT_EXPECT_EQ(test, snap.overhead, 0ULL);
+	bytes = 0;
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(-1, &bytes), 0ULL);
 	KUNIT_EXPECT_EQ(test, bytes, 0ULL);
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(-1), 0ULL);
 }
 
-/* All or nothing: a command that does not fit under the cap makes nothing. */
+/*
+ * All or nothing: a command that does not fit under the cap makes nothing.
+ * The cap bounds the allocations and what memlab pins beside them.
+ */
 static void ml_test_cap(struct kunit *test)
 {
 	struct ml_snapshot before, after;
+	u64 track = ml_track_bytes(), n;
+	const char *why = NULL;
 
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 64, 1, ML_CTX_PROCESS, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 64, 1, ML_CTX_PROCESS, NULL, &why), 0);
 	ml_snap(&before);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_1M, 4, ML_CTX_PROCESS, NULL), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 4096, U64_MAX, ML_CTX_PROCESS, NULL),
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_1M, 4, ML_CTX_PROCESS, NULL, &why),
 			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 4096, U64_MAX, ML_CTX_PROCESS, NULL, &why),
+			-ENOSPC);
+	/* The records alone: 8-byte objects whose tracking takes ten times more. */
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, ML_KUNIT_CAP / (8 + track) + 1,
+				       ML_CTX_PROCESS, NULL, &why), -ENOSPC);
 	ml_snap(&after);
 	KUNIT_EXPECT_EQ(test, memcmp(&before, &after, sizeof(before)), 0);
 
-	/* Up to the cap exactly, then not one byte more. */
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(-1), 1ULL);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_1M, 4, ML_CTX_PROCESS, NULL), 0);
+	/* Up to the cap, with the records, then not one byte more. */
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(-1, NULL), 1ULL);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_1M, 3, ML_CTX_PROCESS, NULL, &why), 0);
+	n = (ML_KUNIT_CAP - 3 * SZ_1M - 3 * track) / (8 + track);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, n, ML_CTX_PROCESS, NULL, &why), 0);
 	ml_snap(&after);
 	ml_expect_invariants(test, &after);
-	KUNIT_EXPECT_EQ(test, after.used, after.cap);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, NULL), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_VMALLOC), 4ULL);
+	KUNIT_EXPECT_EQ(test, after.overhead, (3 + n) * track);
+	KUNIT_EXPECT_LT(test, after.cap - after.used - after.overhead, 8 + track);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, NULL, &why), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_VMALLOC, NULL), 3ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMALLOC, NULL), n);
+}
+
+/*
+ * A mempool's reserve is charged before the pool is made: 1024 elements of
+ * 1 MiB are refused, and the kernel is not even asked (no pool made, no
+ * page allocation failure); what fits is charged as overhead.
+ */
+static void ml_test_mempool_reserve(struct kunit *test)
+{
+	struct ml_snapshot before, after;
+	const char *why = NULL;
+
+	ml_mempool_min = 1024;
+	ml_snap(&before);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_MEMPOOL, SZ_1M, 1, ML_CTX_PROCESS, NULL, &why),
+			-ENOSPC);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, why);
+	ml_snap(&after);
+	KUNIT_EXPECT_EQ(test, memcmp(&before, &after, sizeof(before)), 0);
+
+	ml_mempool_min = 8;
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_MEMPOOL, 1000, 2, ML_CTX_PROCESS, NULL, &why), 0);
+	ml_snap(&after);
+	ml_expect_invariants(test, &after);
+	KUNIT_EXPECT_EQ(test, after.overhead, 8ULL * 1024 + 2 * ml_track_bytes());
+	KUNIT_EXPECT_EQ(test, after.used, 2ULL * 1024);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_MEMPOOL, NULL), 2ULL);
+	ml_snap(&after);
+	KUNIT_EXPECT_EQ(test, after.overhead, 0ULL);
 }
 
 /*
@@ -411,7 +501,7 @@ static int ml_live_differs(const struct ml_snapshot *a, const struct ml_snapshot
 		    a->s[s].bytes_alloc != b->s[s].bytes_alloc)
 			return s;
 	}
-	return a->used != b->used ? ML_NR_STRATEGIES : -1;
+	return a->used != b->used || a->overhead != b->overhead ? ML_NR_STRATEGIES : -1;
 }
 
 /*
@@ -425,21 +515,22 @@ static void ml_test_fail_nth(struct kunit *test)
 #ifdef CONFIG_FAULT_INJECTION
 	struct ml_snapshot before, after;
 	unsigned int n, left, failed = 0;
+	const char *why = NULL;
 	int err;
 
 	/* Something live beforehand, of another strategy. */
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KZALLOC, 100, 2, ML_CTX_PROCESS, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KZALLOC, 100, 2, ML_CTX_PROCESS, NULL, &why), 0);
 	for (n = 1; n <= 64; n++) {
 		ml_snap(&before);
 		current->fail_nth = n;
-		err = ml_alloc(ML_KMALLOC, 64, 4, ML_CTX_ATOMIC, NULL);
+		err = ml_alloc(ML_KMALLOC, 64, 4, ML_CTX_ATOMIC, NULL, &why);
 		left = current->fail_nth;
 		current->fail_nth = 0;
 		ml_snap(&after);
 		ml_expect_invariants(test, &after);
 		if (!err) {
 			KUNIT_EXPECT_EQ(test, ml_live_of(&after, ML_KMALLOC), 4ULL);
-			KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMALLOC), 4ULL);
+			KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMALLOC, NULL), 4ULL);
 			if (left)
 				break;		/* ran through, nothing injected */
 			continue;
@@ -447,7 +538,8 @@ static void ml_test_fail_nth(struct kunit *test)
 		failed++;
 		KUNIT_ASSERT_EQ_MSG(test, err, -ENOMEM, "N=%u", n);
 		KUNIT_ASSERT_EQ_MSG(test, left, 0U, "N=%u: failed, nothing injected", n);
-		KUNIT_ASSERT_LE_MSG(test, after.total.failures, before.total.failures + 1,
+		/* The allocator's no and memlab's own bookkeeping's alike. */
+		KUNIT_ASSERT_EQ_MSG(test, after.total.failures, before.total.failures + 1,
 				    "N=%u", n);
 		KUNIT_ASSERT_EQ_MSG(test, ml_live_differs(&before, &after), -1,
 				    "N=%u: the failed command left something", n);
@@ -497,20 +589,19 @@ static int ml_count_lines(const char *s)
 /* The debugfs "allocations" file lists exactly the live allocations. */
 static void ml_test_allocations_file(struct kunit *test)
 {
-	struct ml_obj *first;
+	const char *why = NULL;
 	struct dentry *dir;
 	struct file *f;
 	char want[64];
-	u32 ids[3];
+	u32 first, ids[3];
 	ssize_t len;
 	char *buf;
 
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 100, 3, ML_CTX_PROCESS, &first), 0);
-	/* The records' ids, before one of them is freed. */
-	ids[0] = first->id;
-	ids[1] = first->next->id;
-	ids[2] = first->next->next->id;
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_PERCPU, 8, 1, ML_CTX_ATOMIC, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 100, 3, ML_CTX_PROCESS, &first, &why), 0);
+	ids[0] = first;
+	ids[1] = first + 1;
+	ids[2] = first + 2;
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_PERCPU, 8, 1, ML_CTX_ATOMIC, NULL, &why), 0);
 	KUNIT_ASSERT_EQ(test, ml_free_id(ids[1]), 0);
 
 	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
@@ -551,6 +642,7 @@ static struct kunit_case ml_track_test_cases[] = {
 	KUNIT_CASE(ml_test_free_id),
 	KUNIT_CASE(ml_test_free_strategy),
 	KUNIT_CASE(ml_test_cap),
+	KUNIT_CASE(ml_test_mempool_reserve),
 	KUNIT_CASE(ml_test_fail_nth),
 	KUNIT_CASE(ml_test_allocations_file),
 	{}
@@ -566,21 +658,25 @@ static struct kunit_suite ml_track_suite = {
 /* The reservation: what is reserved counts against the cap until given back. */
 static void ml_test_reserve(struct kunit *test)
 {
+	u64 track = ml_track_bytes(), room = SZ_4K + track;
 	struct ml_snapshot snap;
+	const char *why = NULL;
 
 	KUNIT_EXPECT_EQ(test, ml_stats_reserve(ML_KUNIT_CAP + 1ULL), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, ml_stats_reserve(ML_KUNIT_CAP - SZ_4K), 0);
-	KUNIT_EXPECT_EQ(test, ml_stats_reserve(SZ_4K + 1), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_8K, 1, ML_CTX_PROCESS, NULL), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_4K, 1, ML_CTX_PROCESS, NULL), 0);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, NULL), -ENOSPC);
-	ml_stats_unreserve(ML_KUNIT_CAP - SZ_4K);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, NULL), 0);
+	KUNIT_EXPECT_EQ(test, ml_stats_reserve(ML_KUNIT_CAP - room), 0);
+	KUNIT_EXPECT_EQ(test, ml_stats_reserve(room + 1), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_8K, 1, ML_CTX_PROCESS, NULL, &why),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_4K, 1, ML_CTX_PROCESS, NULL, &why), 0);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, NULL, &why), -ENOSPC);
+	ml_stats_unreserve(ML_KUNIT_CAP - room);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, NULL, &why), 0);
 	ml_snap(&snap);
 	ml_expect_invariants(test, &snap);
 	KUNIT_EXPECT_EQ(test, snap.used, SZ_4K + (u64)kmalloc_size_roundup(8));
-	KUNIT_EXPECT_EQ(test, ml_stats_reserve(ML_KUNIT_CAP - snap.used), 0);
-	ml_stats_unreserve(ML_KUNIT_CAP - snap.used);
+	KUNIT_EXPECT_EQ(test, snap.overhead, 2 * track);
+	KUNIT_EXPECT_EQ(test, ml_stats_reserve(ML_KUNIT_CAP - snap.used - snap.overhead), 0);
+	ml_stats_unreserve(ML_KUNIT_CAP - snap.used - snap.overhead);
 }
 
 /* Snapshots while every strategy allocates and frees: invariants and peaks. */
@@ -592,6 +688,7 @@ static void ml_test_snapshot(struct kunit *test)
 		[ML_MEMPOOL] = 256, [ML_PERCPU] = 64,
 	};
 	struct ml_snapshot snap;
+	const char *why = NULL;
 	u64 peak = 0;
 	int s;
 
@@ -599,7 +696,7 @@ static void ml_test_snapshot(struct kunit *test)
 	ml_expect_invariants(test, &snap);
 	KUNIT_EXPECT_EQ(test, snap.total.allocs, 0ULL);
 	for (s = 0; s < ML_NR_STRATEGIES; s++) {
-		KUNIT_ASSERT_EQ_MSG(test, ml_alloc(s, size[s], 2, ML_CTX_PROCESS, NULL), 0,
+		KUNIT_ASSERT_EQ_MSG(test, ml_alloc(s, size[s], 2, ML_CTX_PROCESS, NULL, &why), 0,
 				    "%s", ml_strategy_name(s));
 		ml_snap(&snap);
 		ml_expect_invariants(test, &snap);
@@ -610,8 +707,8 @@ static void ml_test_snapshot(struct kunit *test)
 		peak = snap.used;
 	}
 	KUNIT_EXPECT_EQ(test, snap.total.allocs, 2ULL * ML_NR_STRATEGIES);
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_VMALLOC), 2ULL);
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KVMALLOC), 2ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_VMALLOC, NULL), 2ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KVMALLOC, NULL), 2ULL);
 	ml_snap(&snap);
 	ml_expect_invariants(test, &snap);
 	KUNIT_EXPECT_EQ(test, snap.total.peak_bytes_alloc, peak);
