@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Make the test VM's initramfs: busybox, memlab.ko, the scripts and the
-# in-guest tests.
+# Make the test VM's initramfs: busybox, memlab.ko, the examples, the
+# scripts and the in-guest tests.
 #
 # usage: mkinitramfs.sh OUT.cpio.gz MEMLAB.KO [EXTRA ...]
 # An EXTRA that is a .ko (memlab_kunit.ko) goes beside memlab.ko in /memlab,
-# any other is one more in-guest test.
+# any other is one more in-guest test. The examples' modules, which kbuild
+# builds beside MEMLAB.KO (DIR/memlab.ko: DIR/examples/*.ko), go to
+# /memlab/examples/ with their sources (examples/*.c), for a learner to read.
 set -eu
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -21,11 +23,14 @@ file "$bb" 2>/dev/null | grep -q dynamically && die "$bb is not static: apt-get 
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/memlab-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root/bin" "$root/etc" "$root/memlab/scripts" "$root/memlab/tests"
+mkdir -p "$root/bin" "$root/etc" "$root/memlab/scripts" "$root/memlab/tests" "$root/memlab/examples"
 cp "$bb" "$root/bin/busybox"
 cp "$MEMLAB_TOP/tests/guest/init" "$root/init"
 chmod 755 "$root/init"
 cp "$ko" "$root/memlab/memlab.ko"
+for f in "$(dirname "$ko")"/examples/*.ko "$MEMLAB_TOP"/examples/*.c; do
+	[ -f "$f" ] && cp "$f" "$root/memlab/examples/"
+done
 for f in "$MEMLAB_TOP"/scripts/memlab-*; do
 	[ -f "$f" ] && cp "$f" "$root/memlab/scripts/"
 done

@@ -10,6 +10,29 @@
 # "done", any line of the console that shows a kernel problem, and any
 # "not ok" in the results. ACCEL=tcg|kvm|auto (default auto: KVM only where a
 # KVM boot of this kernel has been seen to work, else TCG).
+#
+# A test that makes the kernel report a problem on purpose (examples/membugs.ko
+# under KASAN, say) marks the window in which it expects that report, by
+# writing two lines to /dev/kmsg, so that they reach the console in order
+# with the kernel's own lines:
+#
+#	memlab-expect: begin <ERE>
+#	memlab-expect: end
+#
+# Between a begin and its end, the problem lines that match <ERE> (an awk
+# extended regular expression: the rest of the begin line, matched against
+# the line without its timestamp, so "^BUG: KASAN: " anchors at the message)
+# are not problems; they go to OUTDIR/expected.txt. Nothing else is
+# accepted: no line outside a window, no line of a window that does not
+# match its ERE. Keep windows short and EREs narrow: whatever matches in the
+# window is accepted, whoever printed it. A window is judged once it is
+# closed: a begin without an end (the test, or the guest, died before
+# writing it) accepts nothing, and counts as a problem itself, as do an end
+# without a begin, a begin inside an open window, a begin with no ERE, an
+# ERE that awk rejects and any other "memlab-expect:" line. A window
+# accepts; it does not require: the test checks itself that the report came
+# (in dmesg). The markers go at /dev/kmsg's default level: a test must not
+# lower the console log level (/proc/sys/kernel/printk) around a window.
 set -eu
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -97,6 +120,72 @@ run_qemu() {
 	return 0
 }
 
+# judge_windows EXPECTED: filter grep -n lines of the console (problems and
+# memlab-expect markers) on stdin; print the problems on stdout, append the
+# accepted lines to EXPECTED. Exits non-zero only if awk itself fails.
+judge_windows() {
+	awk -v expected="$1" '
+	function text(l) {
+		sub(/\r+$/, "", l)
+		return l
+	}
+	# Lines held back in the open window, accepted only if it closes.
+	function spill(why) {
+		print start ":memlab-expect: " why " (window begun here, ERE: " re ")"
+		for (i = 0; i < held; i++)
+			print pend[i]
+		held = 0
+		open = 0
+	}
+	{
+		l = text($0)
+		num = l
+		sub(/:.*/, "", num)
+	}
+	l ~ /^[0-9]+:(\[ *[0-9.]+\] )?memlab-expect: begin( |$)/ {
+		if (open)
+			spill("a begin inside an open window, at line " num)
+		rest = l
+		sub(/^[0-9]+:(\[ *[0-9.]+\] )?memlab-expect: begin ?/, "", rest)
+		if (rest == "") {
+			print num ":memlab-expect: a begin with no ERE"
+			next
+		}
+		re = rest
+		start = num
+		open = 1
+		held = 0
+		next
+	}
+	l ~ /^[0-9]+:(\[ *[0-9.]+\] )?memlab-expect: end$/ {
+		if (!open) {
+			print num ":memlab-expect: an end without a begin"
+			next
+		}
+		for (i = 0; i < held; i++)
+			print pend[i] >>expected
+		held = 0
+		open = 0
+		next
+	}
+	l ~ /^[0-9]+:(\[ *[0-9.]+\] )?memlab-expect: / {
+		print l
+		next
+	}
+	{
+		body = l
+		sub(/^[0-9]+:(\[ *[0-9.]+\] )?/, "", body)
+		if (open && body ~ re)
+			pend[held++] = l
+		else
+			print l
+	}
+	END {
+		if (open)
+			spill("a begin without an end")
+	}'
+}
+
 accel=${ACCEL:-auto}
 if [ "$accel" = auto ]; then
 	accel=tcg
@@ -130,10 +219,16 @@ esac
 [ "$rc" -eq 2 ] && rc=1
 echo "$accel $(($(now) - start))" >"$outdir/time"
 
-# Judge the console: any sign of a kernel problem fails the run.
+# Judge the console: any sign of a kernel problem fails the run, but for
+# the lines that a test's memlab-expect window accepts (see the header).
 allow=$MEMLAB_TOP/tests/rig/console-allow.txt
-grep -nE 'BUG:|WARNING:|Oops|Call Trace|KASAN|kmemleak|Objects remaining|sleeping function called from invalid context|UBSAN|Kernel panic|general protection fault|list_del corruption|Poison overwritten|Redzone' \
-	"$console" | grep -vEf "$allow" >"$outdir/problems.txt" || true
+problem='BUG:|WARNING:|Oops|Call Trace|KASAN|kmemleak|Objects remaining|sleeping function called from invalid context|UBSAN|Kernel panic|general protection fault|list_del corruption|Poison overwritten|Redzone'
+marker='^(\[ *[0-9.]+\] )?memlab-expect: '
+: >"$outdir/expected.txt"
+if ! grep -naE "$problem|$marker" "$console" | grep -vEf "$allow" |
+	judge_windows "$outdir/expected.txt" >"$outdir/problems.txt"; then
+	echo "0:memlab-expect: the console judge itself failed (a bad ERE in a begin?)" >>"$outdir/problems.txt"
+fi
 if [ -s "$outdir/problems.txt" ]; then
 	say "$(basename "$kimage"): kernel problems in the console log ($console):"
 	head -n 20 "$outdir/problems.txt" >&2
