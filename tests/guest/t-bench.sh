@@ -1,11 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # bench: every strategy benches in both patterns and the bench file makes
-# sense (three paths, the cost rows, the folds amortized as the commands
-# fold); a bench holds nothing afterwards and leaves the counters and the
-# latency histogram as they were; the cap (ENOSPC) and the size limits
-# (E2BIG) refuse it cleanly; a signal interrupts it, rmmod is refused while
-# it runs, and neither leaves anything behind.
+# sense (raw and tracked paths, the timer's cost); the tracked path is
+# memlab's real alloc and free, so each of its allocations counts once in
+# allocs and frees, and a bench holds nothing afterwards; the cap (ENOSPC)
+# and the size limits (E2BIG) refuse it cleanly; a signal interrupts it,
+# rmmod is refused while it runs, and neither leaves anything behind.
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/ktap.sh"
 # shellcheck source=tests/guest/lib.sh
@@ -23,21 +23,15 @@ ok() {
 }
 
 # bench_sane STRATEGY PATTERN: the bench file shows a completed run of
-# STRATEGY in PATTERN whose twelve rows (raw, counted, nolatency) have
-# 0 < min <= p50 <= p99 <= max, with its five cost rows, the three overhead
-# figures, and the folds of a round as an alloc command of batch objects
-# and the free of them make them (1 + ceil(batch / 32)), amortized per object.
+# STRATEGY in PATTERN whose eight rows (raw and tracked, alloc and free, ns
+# and cycles) have 0 < min <= p50 <= p99 <= max, and a timer cost row.
 bench_sane() {
 	awk -v s="$1" -v p="$2" '
 	$1 == "state" { state = $2 }
 	$1 == "strategy" { strategy = $2 }
 	$1 == "pattern" { pattern = $2 }
-	$1 == "batch" { batch = $2 }
-	$1 == "folds_per_round" { folds = $2 }
-	$1 == "cpu_mhz_estimate" { mhz = $2 }
-	$1 == "cost" && NF == 4 && $3 ~ /^[0-9]+$/ { cost[$2] = $3; costs++ }
-	$1 ~ /^overhead_/ { ovh[$1] = $2 }
-	($1 == "raw" || $1 == "counted" || $1 == "nolatency") && NF == 7 {
+	$1 == "cost" && $2 == "timer" && NF == 4 { timer = $3; tc = $4 }
+	($1 == "raw" || $1 == "tracked") && NF == 7 {
 		rows++
 		if (!($4 > 0 && $4 <= $5 && $5 <= $6 && $6 <= $7))
 			bad = bad " " $1 "/" $2 "/" $3 "=" $4 "," $5 "," $6 "," $7
@@ -46,38 +40,25 @@ bench_sane() {
 		why = ""
 		if (state != "done") why = why " state=" state
 		if (strategy != s || pattern != p) why = why " run=" strategy "/" pattern
-		if (rows != 12) why = why " rows=" rows
+		if (rows != 8) why = why " rows=" rows
 		if (bad != "") why = why " not ordered:" bad
-		if (!(mhz > 0)) why = why " cpu_mhz_estimate=" mhz
-		if (costs != 5) why = why " cost rows=" costs
-		split("timer latency_clock latency_record stats_fold stats_fold_per_object", k, " ")
-		for (i = 1; i <= 5; i++)
-			if (!(k[i] in cost)) why = why " no cost " k[i]
-		if (!(cost["timer"] > 0)) why = why " timer=" cost["timer"]
-		want = 1 + int((batch + 31) / 32)
-		if (folds != want) why = why " folds_per_round=" folds "(want " want ")"
-		# Integer division: within one ns of stats_fold x folds / batch.
-		f = cost["stats_fold"] * want / batch
-		if (cost["stats_fold_per_object"] > f || cost["stats_fold_per_object"] < f - 1)
-			why = why " stats_fold_per_object=" cost["stats_fold_per_object"] "(want " f ")"
-		split("overhead_alloc_pct overhead_free_pct overhead_pct overhead_nolatency_pct overhead_with_fold_pct", o, " ")
-		for (i = 1; i <= 5; i++)
-			if (ovh[o[i]] !~ /^-?[0-9]+\.[0-9]$/) why = why " " o[i] "=" ovh[o[i]]
+		if (!(timer > 0 && tc > 0)) why = why " cost timer=" timer " " tc
 		if (why != "") { print "# bench file:" why; exit 1 }
 	}' "$B"
 }
 
-# kmalloc_latency_sane: the latency file counts kmalloc allocations, none
-# of them 2^20 ns (a millisecond) or more: a kmalloc from the per-CPU cache
-# never takes that long, a clock scaled wrongly would.
+# kmalloc_latency_sane: the latency file counts kmalloc allocations, most
+# of them below 2^20 ns (a millisecond): a kmalloc from the per-CPU cache
+# takes far less, a clock in the wrong unit would not. (Some do take
+# longer: a GFP_KERNEL allocation may be preempted.)
 kmalloc_latency_sane() {
-	awk '$1 == "kmalloc" && NF == 4 { n += $4; if ($3 > 16777216) far += $4 }
-	END { exit !(n >= 1 && far == 0) }' "$DBG/latency"
+	awk '$1 == "kmalloc" && NF == 4 { n += $4; if ($3 <= 1048576) fast += $4 }
+	END { exit !(n >= 1 && 2 * fast > n) }' "$DBG/latency"
 }
 
-# What must not change: the counters, the used bytes, the latency histogram.
+# What a bench must leave as it was: what is live, its bytes, the cap line.
 snapshot() {
-	cat "$STATS" "$DBG/latency"
+	awk '/^# cap_bytes/ { print; next } /^#/ { next } { print $1, $5, $6, $7 }' "$STATS"
 }
 
 memlab_objects() {
@@ -122,21 +103,25 @@ for s in $STRATEGIES; do
 		fi
 	done
 done
-ktap_expect_eq "after the benches, stats and latency are unchanged" "$before" "$(snapshot)"
+ktap_expect_eq "after the benches, what is live is unchanged" "$before" "$(snapshot)"
 ktap_check "free all" ok "free all"
 ktap_expect_eq "after the benches, nothing of memlab in slabinfo or vmallocinfo" \
 	"slab caches 0, vmalloc areas 0" "$(memlab_objects)"
+a0=$(stat_field kmalloc allocs)
+f0=$(stat_field kmalloc frees)
+timed0=$(awk '$1 == "kmalloc" { n += $4 } END { print n + 0 }' "$DBG/latency")
 ktap_check "a kmalloc 64 pair bench of 20000 iterations" ok "bench kmalloc 64 20000 pair"
 ktap_expect_eq "the bench file shows its iterations and warm-up" "20000 2000 1" \
 	"$(awk '$1 == "iterations" { i = $2 } $1 == "warmup" { w = $2 }
 		$1 == "batch" { b = $2 } END { print i, w, b }' "$B")"
-# The whole file into the log: the cost rows and the three paths, for the record.
+ktap_expect_eq "its tracked path made and freed 22000 kmalloc allocations, each timed" \
+	"22000 22000 22000" "$(($(stat_field kmalloc allocs) - a0)) $(($(stat_field kmalloc frees) - f0)) \
+$(($(awk '$1 == "kmalloc" { n += $4 } END { print n + 0 }' "$DBG/latency") - timed0))"
+# The whole file into the log, for the record.
 sed 's/^#*/# /' "$B"
-ktap_check "the bench file names the latency clock: get_cycles or sched_clock" \
-	grep -Eqx 'latency_clock_source (get_cycles|sched_clock)' "$B"
 # The latency file's clock is the same: an allocation records once, in ns buckets.
 ktap_check "alloc kmalloc 64 1" ok "alloc kmalloc 64 1"
-ktap_check "the latency file counts it in a bucket below 2^24 ns" kmalloc_latency_sane
+ktap_check "the latency file has most kmalloc allocations below 2^20 ns" kmalloc_latency_sane
 
 # A signal interrupts a bench: everything is freed, nothing else changes.
 before=$(snapshot)
@@ -149,7 +134,7 @@ ktap_check "once killed, the bench file shows the last completed run again" \
 	grep -qx 'state done' "$B"
 ktap_check "dmesg says the bench was interrupted (EINTR)" \
 	sh -c "dmesg | grep -q 'memlab: control: interrupted (EINTR)'"
-ktap_expect_eq "the interrupted bench left stats and latency unchanged" "$before" "$(snapshot)"
+ktap_expect_eq "the interrupted bench left nothing live" "$before" "$(snapshot)"
 ktap_expect_eq "the interrupted bench left nothing in vmallocinfo" \
 	"slab caches 0, vmalloc areas 0" "$(memlab_objects)"
 start_bench "bench kmem_cache 2048 1000000 batch"
@@ -181,13 +166,13 @@ ktap_expect_eq "bench vmalloc 2M over the cap's limit: E2BIG" E2BIG \
 	"$(ctl "bench vmalloc 2M 10")"
 ktap_expect_eq "bench kmem_cache 4M + 1 over KMALLOC_MAX_SIZE: E2BIG" E2BIG \
 	"$(ctl "bench kmem_cache 4194305 10")"
-ktap_expect_eq "the refused benches changed neither stats nor latency" "$before" "$(snapshot)"
+ktap_expect_eq "the refused benches left nothing live" "$before" "$(snapshot)"
 ktap_expect_eq "... nor the bench file" "$bench_before" "$(cat "$B")"
 ktap_expect_eq "... and left no cache behind" "slab caches 0, vmalloc areas 1" "$(memlab_objects)"
-ktap_expect_eq "bench vmalloc 256K 4 batch: 1M held at once, 512K room: ENOSPC" ENOSPC \
-	"$(ctl "bench vmalloc 256K 4 batch")"
-ktap_check "bench vmalloc 256K 2 batch: 512K held at once, fits exactly" \
-	ok "bench vmalloc 256K 2 batch"
+ktap_expect_eq "bench vmalloc 256K 2 batch: 512K held at once, less room left: ENOSPC" ENOSPC \
+	"$(ctl "bench vmalloc 256K 2 batch")"
+ktap_check "bench vmalloc 128K 2 batch: 256K held at once, fits" \
+	ok "bench vmalloc 128K 2 batch"
 
 # rmmod is refused while a bench runs, and works once it is over.
 start_bench "bench vmalloc 64K 1000000 pair"

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Several writers allocating and freeing and readers of stats and
 # allocations, all at once for a bounded time: the invariants hold at every
-# read; then rmmod with thousands live leaves nothing behind.
+# read; "free <id>" of ids that an alloc under way has reserved but not yet
+# published frees nothing and loses nothing; then rmmod with thousands live
+# leaves nothing behind.
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/ktap.sh"
 # shellcheck source=tests/guest/lib.sh
@@ -10,7 +12,7 @@
 
 SECONDS_RUN=${MEMLAB_STRESS_SECONDS:-15}
 ktap_print_header "concurrency"
-ktap_set_plan 7
+ktap_set_plan 10
 
 settle
 slab0=$(meminfo_kb SUnreclaim)
@@ -61,6 +63,33 @@ else
 	ktap_test_pass "invariants held at every one of $reads reads"
 fi
 ktap_check "the writers made allocations" [ "$(stat_field total allocs)" -gt 100 ]
+
+# free <id> racing an alloc: the ids a big alloc reserves are hammered
+# while it runs. A reserved id is not live: ENOENT, and the alloc publishes
+# every one of its records.
+ctl "free all" >/dev/null
+ctl "alloc kmalloc 8" >/dev/null
+next=$(awk '!/^#/ { id = $1 } END { print id + 1 }' "$DBG/allocations")
+ctl "free all" >/dev/null
+n=20000
+ctl "alloc kmem_cache 64 $n" >/tmp/race.rc &
+ap=$!
+hits=0
+while kill -0 "$ap" 2>/dev/null; do
+	i=$next
+	while [ "$i" -lt $((next + n)) ] && kill -0 "$ap" 2>/dev/null; do
+		echo "free $i" >"$CTL" 2>/dev/null && hits=$((hits + 1))
+		i=$((i + 97))
+	done
+done
+wait "$ap"
+ktap_print_msg "alloc kmem_cache 64 $n: $(cat /tmp/race.rc); $hits frees of its ids succeeded while it ran"
+ktap_expect_eq "the racing alloc published all it made, less what was freed once live" \
+	"$((n - hits)) $((n - hits))" "$(stat_field kmem_cache live) $(live_allocations)"
+ctl "free all" >/dev/null
+ktap_expect_eq "free all leaves nothing live, no record pinned" "0 0" \
+	"$(stat_field total live) $(stat_overhead)"
+ktap_check "and the memlab-64 cache is gone" sh -c "! grep -q '^memlab-64 ' /proc/slabinfo"
 
 # Thousands live, then unload.
 ctl "alloc kmalloc 32 3000" >/dev/null

@@ -9,9 +9,10 @@
 
 T=/sys/kernel/tracing
 # The call site of memlab's kmalloc, kzalloc and kmem_cache allocations:
-# the per-allocation step runs their operations in place (memlab.h), in
-# track.c's phase-2 loop, which is never inlined.
-MEMLAB_SITE='call_site=ml_chain_batch[+]'
+# each strategy's alloc() in its strat_*.c.
+site() {
+	echo "call_site=ml_$1_alloc[+]"
+}
 
 # trace_start EVENT [FILTER]: trace one event of this shell only.
 trace_start() {
@@ -92,7 +93,7 @@ trace_start kmem/kmalloc
 printf 'alloc kmalloc 100 20\n' >"$CTL"
 printf 'alloc kmalloc 16K 3\n' >"$CTL"
 trace_stop
-got=$(trace_sum "$MEMLAB_SITE")
+got=$(trace_sum "$(site kmalloc)")
 ktap_expect_eq "kmalloc: the kmalloc tracepoint's count and bytes_req" \
 	"$(counters kmalloc | cut -d' ' -f1-2)" "$(echo "$got" | cut -d' ' -f1-2)"
 ktap_expect_eq "kmalloc: the tracepoint's bytes_alloc is the slots of memlab's buckets" \
@@ -103,7 +104,7 @@ ktap_expect_eq "kmalloc: bytes_alloc is the buckets, 20 x 128 + 3 x 16 KiB" \
 trace_start kmem/kmalloc
 printf 'alloc kzalloc 700 10\n' >"$CTL"
 trace_stop
-got=$(trace_sum "$MEMLAB_SITE")
+got=$(trace_sum "$(site kzalloc)")
 ktap_expect_eq "kzalloc: the kmalloc tracepoint's count and bytes_req" \
 	"$(counters kzalloc | cut -d' ' -f1-2)" "$(echo "$got" | cut -d' ' -f1-2)"
 ktap_expect_eq "kzalloc: the tracepoint's bytes_alloc is the slots of memlab's buckets" \
@@ -113,7 +114,7 @@ ktap_expect_eq "kzalloc: the tracepoint's bytes_alloc is the slots of memlab's b
 trace_start kmem/kmem_cache_alloc
 printf 'alloc kmem_cache 200 30\n' >"$CTL"
 trace_stop
-got=$(trace_sum "$MEMLAB_SITE")
+got=$(trace_sum "$(site kmem_cache)")
 ktap_expect_eq "kmem_cache: the tracepoint's count and bytes_req" \
 	"$(counters kmem_cache | cut -d' ' -f1-2)" "$(echo "$got" | cut -d' ' -f1-2)"
 row=$(grep '^memlab-200 ' /proc/slabinfo)

@@ -111,7 +111,7 @@ leftovers() {
 probe() {
 	awk -v state=/tmp/fi.state -v counters=/tmp/fi.counters '
 	FNR == 1 { file++ }
-	file == 1 && /^# cap_bytes/ { cap = $3; used = $5; print >state; next }
+	file == 1 && /^# cap_bytes/ { cap = $3; used = $5; overhead = $7; print >state; next }
 	file == 1 && /^#/ { next }
 	file == 1 {
 		print $1, $5, $6, $7 >state
@@ -129,7 +129,7 @@ probe() {
 		print "caches", c + 0, "areas", a + 0 >state
 		if (rows != 8) bad = bad " rows " rows
 		if (used != tot) bad = bad " used_bytes " used " != " tot
-		if (used > cap) bad = bad " used_bytes > cap_bytes"
+		if (used + overhead > cap) bad = bad " used_bytes + overhead_bytes > cap_bytes"
 		print (bad == "" ? "ok" : "broken:" bad), fail
 	}' "$STATS" "$DBG/allocations" /proc/slabinfo /proc/vmallocinfo
 }

@@ -1,18 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Module parameters: described in modinfo, read-only in sysfs, and a bad
-# value makes insmod fail with EINVAL and one dmesg line naming it;
-# latency=0 turns the latency histogram off and nothing else.
+# value makes insmod fail with EINVAL and one dmesg line naming it; numbers
+# are decimal; the cap bounds the mempools' reserves and the records.
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/ktap.sh"
 # shellcheck source=tests/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-BAD="max_bytes=1 max_bytes=1023K max_bytes=abc max_bytes=1T max_bytes=-5 mempool_min=0 mempool_min=1025 demo_order=11 demo_order=x demo=maybe latency=2"
+BAD="max_bytes=1 max_bytes=1023K max_bytes=abc max_bytes=1T max_bytes=-5 mempool_min=0 mempool_min=1025 demo_order=11 demo_order=x demo=maybe mempool_min=0x10 mempool_min=4k"
 ktap_print_header "module parameters"
-ktap_set_plan 26
+ktap_set_plan 30
 
-for p in demo max_bytes mempool_min demo_order latency; do
+for p in demo max_bytes mempool_min demo_order; do
 	ktap_check "modinfo describes $p" sh -c "modinfo -F parm '$KO' | grep -q '^$p:..'"
 done
 
@@ -40,21 +40,35 @@ ktap_expect_eq "parameters are read-only in sysfs" "-r--r--r--" \
 ktap_expect_eq "demo=0 allocates nothing at load" 0 "$(stat_field total allocs)"
 memlab_unload
 
-# latency=0: counted as ever, timed never; the latency file says so.
-# timed_allocations: the sum of the latency file's counts.
-timed_allocations() {
-	awk '!/^#/ { n += $4 } END { print n + 0 }' "$DBG/latency"
-}
-ktap_check "insmod latency=0 demo=0" memlab_load latency=0 demo=0
-ktap_expect_eq "sysfs shows latency=0" N "$(cat /sys/module/memlab/parameters/latency)"
-ktap_expect_eq "alloc kmalloc 64 5 with latency=0" OK "$(ctl "alloc kmalloc 64 5")"
-ktap_expect_eq "latency=0: the 5 allocations are counted, none is timed" "5 0" \
-	"$(stat_field kmalloc allocs) $(timed_allocations)"
-ktap_check "latency=0: the latency file says recording is off" \
-	grep -q '^# latency recording is off (latency=0)' "$DBG/latency"
+# Decimal only: 010 is ten, not eight.
+ktap_check "insmod mempool_min=010 demo=0" memlab_load mempool_min=010 demo=0
+ktap_expect_eq "mempool_min=010 is 10" 10 "$(cat /sys/module/memlab/parameters/mempool_min)"
 memlab_unload
+
+# A mempool's reserve is under the cap: 1024 elements of 1 MiB are refused
+# before the kernel is asked for them (no page allocation failure).
+dmesg -c >/dev/null
+memlab_load mempool_min=1024 demo=0
+ktap_expect_eq "mempool_min=1024: alloc mempool 1M is ENOSPC" ENOSPC "$(ctl "alloc mempool 1M")"
+ktap_check "the refusal names the reserve, and nothing else is logged" sh -c \
+	"dmesg | grep -q \"memlab: control: the mempool's reserve would take memlab over cap_bytes (ENOSPC)\" &&
+	! dmesg | grep -qiE 'page allocation failure|call trace|warning'"
+ktap_expect_eq "nothing made, nothing pinned" "0 0 0" \
+	"$(stat_field total allocs) $(stat_used) $(stat_overhead)"
+memlab_unload
+
+# The records are under the cap too: 2 Mi allocations of 8 bytes take far
+# more than 16 MiB once tracked.
+memlab_load max_bytes=16M demo=0
+ktap_expect_eq "max_bytes=16M: alloc kmalloc 8 2097152 is ENOSPC" ENOSPC \
+	"$(ctl "alloc kmalloc 8 2097152")"
+ktap_expect_eq "no allocation, no record" "0 0" "$(stat_field total allocs) $(stat_overhead)"
+memlab_unload
+
+# Under the default 64 MiB cap, kvmalloc's 40 MiB take 40 MiB, not the
+# 64 MiB of a page order (6.1's kmalloc_size_roundup() rounds any size up).
 memlab_load demo=0
-ctl "alloc kmalloc 64 5" >/dev/null
-ktap_expect_eq "by default the same 5 allocations are timed" 5 "$(timed_allocations)"
+ktap_expect_eq "alloc kvmalloc 40M under a 64 MiB cap" OK "$(ctl "alloc kvmalloc 40M")"
+ktap_expect_eq "kvmalloc 40M: bytes_alloc 40 MiB" 41943040 "$(stat_field kvmalloc bytes_alloc)"
 memlab_unload
 ktap_finished
