@@ -19,9 +19,10 @@
  *
  * Debian's kernels have neither detector: there membugs refuses to load,
  * since a bug that nothing reports teaches nothing. Each bug stays within
- * the object and the redzone the allocator keeps around it, and the
- * detectors keep the kernel from acting on it, so the module loads and
- * unloads as usual: rmmod membugs.
+ * its own object: the stray byte falls in the slack that kmalloc rounds
+ * the object up to, the stray read only reads, and KASAN keeps the
+ * allocator from acting on the second kfree(). So the module loads as
+ * usual after its bug, and unloads: rmmod membugs.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
