@@ -4,8 +4,9 @@
 # command; the allocations file streams 1,000,000 live entries (seq_file, one
 # page at a time: partial reads resume exactly); rmmod with them live frees
 # everything. Prints the times (TCG figures) and the tracking memory per
-# live allocation as KTAP diagnostics. A count too large to track is refused
-# up front; a long alloc stops at a signal, leaving nothing.
+# live allocation as KTAP diagnostics. A count whose records alone would
+# take memlab over its cap is refused up front; a long alloc stops at a
+# signal, leaving nothing.
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/ktap.sh"
 # shellcheck source=tests/guest/lib.sh
@@ -52,7 +53,7 @@ ids_ok() {
 
 settle
 slab0=$(meminfo_kb Slab)
-memlab_load demo=0 max_bytes=256M || exit 1
+memlab_load demo=0 max_bytes=768M || exit 1
 
 timed "alloc kmalloc 64 $SMALL"
 ktap_check "alloc kmalloc 64 $SMALL in one command ($r)" [ "$r" = OK ]
@@ -76,17 +77,17 @@ freed_all() {
 ktap_check "free kmalloc frees all $SMALL ($r)" freed_all
 ktap_print_msg "TCG: free of $SMALL kmalloc-64 took $(secs "$took")s"
 
-# Tracking records are not under the cap: a count whose records would take
-# over half of the memory available is refused up front, nothing made.
+# Tracking records are under the cap: a count whose records would take
+# memlab over it is refused up front, nothing made.
 dmesg -c >/dev/null
 f0=$(stat_field total failures)
 timed "alloc kmalloc 8 30000000"
 untrackable() {
-	[ "$r" = ENOMEM ] && [ "$(stat_field total live)" -eq 0 ] &&
-		[ "$(stat_field total failures)" -eq "$f0" ] &&
-		dmesg | grep -q 'memlab: control: too many allocations to track'
+	[ "$r" = ENOSPC ] && [ "$(stat_field total live)" -eq 0 ] &&
+		[ "$(stat_field total failures)" -eq "$f0" ] && [ "$(stat_overhead)" -eq 0 ] &&
+		dmesg | grep -q 'memlab: control: would take used_bytes + overhead_bytes over cap_bytes (ENOSPC)'
 }
-ktap_check "30,000,000 records would not fit: ENOMEM up front, nothing made ($r)" untrackable
+ktap_check "30,000,000 records would not fit: ENOSPC up front, nothing made ($r)" untrackable
 
 # A long alloc stops at a signal (EINTR) and undoes what it made. The signal
 # comes once the slab has grown by 16 MiB: the command is under way.
@@ -127,7 +128,7 @@ ktap_check "stats: live $BIG, bytes_alloc $((BIG * 64)), invariants hold" big_co
 # debugging (slub_debug=FZPU: red zones, owner tracking) inflates it.
 slab1=$(meminfo_kb Slab)
 track=$(((slab1 - slab0) * 1024 / BIG - 64))
-ktap_print_msg "tracking memory: about $track bytes per live allocation (Slab grew $((slab1 - slab0)) kB for $BIG; boot args: $(cat /proc/cmdline))"
+ktap_print_msg "tracking memory: about $track bytes per live allocation (Slab grew $((slab1 - slab0)) kB for $BIG; boot args: $(cat /proc/cmdline)); memlab charges $(($(stat_overhead) / BIG)) (overhead_bytes)"
 # kmemleak keeps a record of its own for each of the two objects: the debug
 # kernel's bound is higher.
 track_max=1024

@@ -154,6 +154,12 @@ static void ml_test_parse_kernel_limits(struct kunit *test)
 			       t.limit[s] + 1);
 		KUNIT_EXPECT_EQ_MSG(test, ml_parse(buf, len, &t, &cmd), -E2BIG, "'%s'", buf);
 	}
+	/* Under a cap above INT_MAX, kvmalloc stops at INT_MAX: it refuses more. */
+	ml_max_bytes = 4UL << 30;
+	ml_parse_table_fill(&t);
+	ml_max_bytes = ML_KUNIT_CAP;
+	KUNIT_EXPECT_EQ(test, t.limit[ML_KVMALLOC], (u64)INT_MAX);
+	KUNIT_EXPECT_EQ(test, t.limit[ML_VMALLOC], 4ULL << 30);
 }
 
 /* Only @len bytes are read; a NUL inside, or more than ML_CMD_MAX, is refused. */

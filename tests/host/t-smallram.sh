@@ -1,0 +1,18 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Boot a kernel in a VM with 112 MiB of RAM and run tests/guest/t-smallram.sh
+# there: memlab's default cap on a machine with less than 128 MiB. KTAP on
+# stdout (the guest's).
+#
+# usage: t-smallram.sh KERNEL_IMAGE MEMLAB.KO WORKDIR
+# shellcheck source=tests/rig/lib.sh
+. "$(dirname "$0")/../rig/lib.sh"
+
+[ $# -eq 3 ] || die "usage: t-smallram.sh KERNEL_IMAGE MEMLAB.KO WORKDIR"
+mkdir -p "$3"
+sh "$MEMLAB_TOP/tests/rig/mkinitramfs.sh" "$3/initramfs.cpio.gz" "$2" || exit 1
+MEMLAB_VM_MEM=112M sh "$MEMLAB_TOP/tests/rig/vm.sh" -k "$1" -i "$3/initramfs.cpio.gz" \
+	-o "$3" -t 300 -f t-smallram
+rc=$?
+tr -d '\r' <"$3/results.ktap" | grep -v '^# memlab-'
+exit "$rc"
