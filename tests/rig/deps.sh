@@ -144,7 +144,7 @@ while IFS='|' read -r list reason; do
 	if [ -n "$m" ]; then
 		missing="$missing$m"
 		why="$why
-  $m: $reason"
+  ${m# }: $reason"
 	fi
 done <"$pkgs_file"
 
