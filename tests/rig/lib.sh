@@ -156,7 +156,7 @@ kernel_load() {
 			{ say "cannot build the debug kernel (tests/rig/debug-kernel.sh)"; return 1; }
 		K_KVER=$(cat "$K_KDIR/include/config/kernel.release" 2>/dev/null)
 		K_IMAGE=$K_KDIR/arch/x86/boot/bzImage
-		K_VMAPPEND=kmemleak=on
+		K_VMAPPEND="kmemleak=on kasan_multi_shot"
 		K_DESC="the debug kernel ($K_KVER, KASAN and kmemleak)"
 		;;
 	*)

@@ -57,10 +57,10 @@ if [ ! -f "$cp_dir/scripts/checkpatch.pl" ]; then
 	rm -rf "$cp_dir"
 	mv "$cp_dir.tmp" "$cp_dir"
 fi
-step "checkpatch.pl --strict on src/, include/ and tests/kunit/"
+step "checkpatch.pl --strict on src/, include/, tests/kunit/ and examples/"
 perl "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
 	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-	-f "$MEMLAB_TOP"/src/*.c "$MEMLAB_TOP"/include/*.h "$MEMLAB_TOP"/tests/kunit/*.c >"$MEMLAB_OUT/lint/checkpatch.txt" 2>&1
+	-f "$MEMLAB_TOP"/src/*.c "$MEMLAB_TOP"/include/*.h "$MEMLAB_TOP"/tests/kunit/*.c "$MEMLAB_TOP"/examples/*.c >"$MEMLAB_OUT/lint/checkpatch.txt" 2>&1
 r=$?
 verdict $r
 [ "$r" -eq 0 ] || grep -vE '^total:' "$MEMLAB_OUT/lint/checkpatch.txt" >&2
