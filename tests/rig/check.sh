@@ -94,6 +94,7 @@ guest_run() {
 }
 
 for k in $kernels; do
+	[ "$k" != debug ] || say "== kernel debug: set up (the first time, this builds it: several minutes)"
 	if ! kernel_load "$k" 2>"$out/kernel-$k.err"; then
 		cat "$out/kernel-$k.err" >&2
 		echo "not ok 1 set up kernel $k: $(tail -n 1 "$out/kernel-$k.err")" >"$out/kernel-$k.ktap"
