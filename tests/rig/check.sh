@@ -51,6 +51,7 @@ stage() {
 
 stage parser-unit sh "$MEMLAB_TOP/tests/unit/run.sh"
 stage parser-fuzz sh "$MEMLAB_TOP/tests/fuzz/run.sh" "${FUZZ_SECONDS:-60}"
+stage rig-kernels env KERNELS="$kernels" sh "$MEMLAB_TOP/tests/host/t-kernel-facts.sh"
 
 # guest_run NAME KDIR KIMAGE APPEND: the in-guest suite on one kernel.
 guest_run() {

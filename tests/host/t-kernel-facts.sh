@@ -1,0 +1,73 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The rig's facts about its kernels (lib.sh): the names, the pin of 7.3,
+# what kernel_load says of each Debian kernel among KERNELS (build tree,
+# image, slab debugging option, build root), and that a command run in a
+# build root leaves no mount behind, whether it succeeds or fails. Needs what
+# deps.sh installs for those kernels. KTAP on stdout; no VM.
+#
+# usage: t-kernel-facts.sh   (KERNELS: default "6.1 6.12 7.3"; debug is left
+# out, kernel_load would build it)
+# shellcheck source=tests/guest/ktap.sh
+. "$(dirname "$0")/../guest/ktap.sh"
+# shellcheck source=tests/rig/lib.sh
+. "$(dirname "$0")/../rig/lib.sh"
+
+kernels=
+for k in ${KERNELS:-6.1 6.12 7.3}; do
+	[ "$k" = debug ] || kernels="$kernels $k"
+done
+n=0
+for k in $kernels; do
+	n=$((n + 1))
+done
+
+ktap_print_header "the rig's kernels (lib.sh)"
+ktap_set_plan $((4 + 4 * n))
+
+ktap_expect_eq "the kernel names" "6.1 6.12 7.3 debug" "$(rig_kernel_names)"
+ktap_expect_eq "7.3 is pinned to 7.3.4+deb13-amd64" "7.3.4+deb13-amd64" "$(kver_of_name 7.3)"
+refuses_unknown() {
+	! (kernel_load nosuch) 2>/dev/null
+}
+ktap_check "an unknown name is refused" refuses_unknown
+case "$(debian_mirror)" in
+http://?* | https://?*) ktap_test_pass "the Debian mirror is $(debian_mirror)" ;;
+*) ktap_test_fail "the Debian mirror: '$(debian_mirror)'" ;;
+esac
+
+# mounts_under DIR: how many mounts there are at or below DIR.
+mounts_under() {
+	awk -v d="$1" '$2 == d || index($2, d "/") == 1' /proc/mounts | wc -l
+}
+
+for k in $kernels; do
+	if ! kernel_load "$k" 2>/dev/null; then
+		ktap_print_msg "kernel_load $k: $(kernel_load "$k" 2>&1)"
+		ktap_test_fail "kernel_load $k"
+		ktap_test_fail "$k: its slab debugging option"
+		ktap_test_fail "$k: built in the right place"
+		ktap_test_fail "$k: a build root leaves no mount behind"
+		continue
+	fi
+	ktap_check "kernel_load $k: $K_KVER, its build tree and image are there" \
+		test -f "$K_KDIR/Makefile" -a -f "$K_IMAGE"
+	want=slab_debug=FZPU
+	[ "$k" != 6.1 ] || want=slub_debug=FZPU
+	ktap_expect_eq "$k: its slab debugging option" "$want" "$K_SLAB"
+	if needs_root "$k"; then
+		ktap_check "$k: built in the trixie build root ($K_ROOT)" \
+			test "$K_ROOT" = "$(trixie_root)" -a "$(root_of_kdir "$K_KDIR")" = "$K_ROOT"
+		d=$(mktemp -d "${TMPDIR:-/tmp}/memlab-t-kernel-facts.XXXXXX")
+		in_root "$K_ROOT" "$d" sh -c "touch '$d/ran'" 2>/dev/null
+		in_root "$K_ROOT" "$d" false 2>/dev/null
+		rc=$?
+		ktap_check "$k: commands ran in the root (status $rc of false kept) and left no mount behind" \
+			test -f "$d/ran" -a "$rc" -ne 0 -a "$(mounts_under "$K_ROOT")" -eq 0
+		rm -rf "$d"
+	else
+		ktap_check "$k: built on this machine" test -z "$K_ROOT" -a -z "$(root_of_kdir "$K_KDIR")"
+		ktap_test_pass "$k: a build root leaves no mount behind (none is used)"
+	fi
+done
+ktap_finished
