@@ -56,4 +56,68 @@ static inline u64 ml_kmalloc_bucket(u64 size)
 	return size <= KMALLOC_MAX_SIZE ? kmalloc_size_roundup(size) : 0;
 }
 
+/*
+ * Filling a tracepoint's __string() field: 6.10 dropped __assign_str()'s
+ * second argument, the source now coming from the __string() declaration.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define ml_assign_str(dst, src)	__assign_str(dst)
+#else
+#define ml_assign_str(dst, src)	__assign_str(dst, src)
+#endif
+
+/*
+ * Registering a shrinker: 6.7 replaced register_shrinker() on a struct of
+ * the caller's with shrinker_alloc(), shrinker_register() and
+ * shrinker_free(). ml_shrinker_create() returns a registered shrinker or
+ * NULL, ml_shrinker_destroy() unregisters and frees it.
+ */
+#include <linux/mm.h>
+#include <linux/shrinker.h>
+
+typedef unsigned long (*ml_shrink_fn)(struct shrinker *s, struct shrink_control *sc);
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+static inline struct shrinker *ml_shrinker_create(ml_shrink_fn count, ml_shrink_fn scan,
+						  const char *name)
+{
+	struct shrinker *s = shrinker_alloc(0, "%s", name);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	shrinker_register(s);
+	return s;
+}
+
+static inline void ml_shrinker_destroy(struct shrinker *s)
+{
+	shrinker_free(s);
+}
+#else
+static inline struct shrinker *ml_shrinker_create(ml_shrink_fn count, ml_shrink_fn scan,
+						  const char *name)
+{
+	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;	/* shrinker_alloc()'s default; 0 divides by 0 */
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+	return s;
+}
+
+static inline void ml_shrinker_destroy(struct shrinker *s)
+{
+	unregister_shrinker(s);
+	kfree(s);
+}
+#endif
+
 #endif /* MEMLAB_COMPAT_H */

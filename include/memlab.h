@@ -10,6 +10,7 @@
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/refcount.h>
+#include <linux/workqueue.h>
 #include <linux/mempool.h>
 
 #include "memlab_parse.h"
@@ -27,6 +28,7 @@ enum ml_context {
 	ML_CTX_PROCESS,		/* a control command, may sleep */
 	ML_CTX_ATOMIC,		/* a control command, under a spinlock */
 	ML_CTX_BENCH,		/* the bench's tracked path, freed at once */
+	ML_CTX_LEAKED,		/* "leak": kept where kmemleak cannot see it */
 };
 
 /*
@@ -42,6 +44,8 @@ struct ml_pool {
 	size_t size;			/* requested object size */
 	size_t elem_size;		/* what one object really takes */
 	u64 overhead;			/* charged to overhead_bytes: the reserve */
+	atomic_t live;			/* its live allocations */
+	struct work_struct put_work;	/* the last put, when the shrinker drops it */
 	struct kmem_cache *cache;
 	mempool_t *mempool;
 	char name[32];
@@ -53,15 +57,18 @@ struct ml_obj {
 		void *ptr;
 		struct page *page;	/* alloc_pages */
 		void __percpu *pcpu;	/* percpu */
+		unsigned long masked;	/* ML_CTX_LEAKED: ptr ^ a per-load key */
 	};
 	struct ml_pool *pool;		/* has_pool strategies, else NULL */
 	struct ml_obj *next;		/* a command's records, until published */
+	struct list_head lru;		/* reclaimable ones, oldest first */
 	u64 bytes_req;
 	u64 bytes_alloc;
 	u64 t_ns;			/* ktime_get_coarse_ns() when published */
 	u32 id;
 	u8 strategy;
 	u8 context;
+	bool reclaimable;
 };
 
 /**
@@ -70,6 +77,8 @@ struct ml_obj {
  * @limit: the largest request it takes, in bytes; the parser refuses
  *	larger ones with E2BIG
  * @may_sleep: it may sleep, so "atomic" is refused
+ * @leak_seen: kmemleak tracks its objects and reports them when nothing
+ *	refers to them, so "leak" is allowed
  * @has_pool: its allocations come from a per-size &struct ml_pool
  * @bytes: the bytes_alloc that an allocation of @size takes at most, known
  *	before allocating (what the cap reserves); @pool is the size's pool
@@ -86,6 +95,7 @@ struct ml_strategy_ops {
 	const char *name;
 	u64 (*limit)(void);
 	bool may_sleep;
+	bool leak_seen;
 	bool has_pool;
 	u64 (*bytes)(u64 size, const struct ml_pool *pool);
 	int (*alloc)(struct ml_obj *obj, gfp_t gfp);
@@ -119,9 +129,12 @@ extern unsigned int ml_mempool_min;
 extern unsigned int ml_demo_order;
 
 /* pool.c */
+int ml_pools_init(void);
 struct ml_pool *ml_pool_get(enum ml_strategy s, size_t size, const char **why);
 void ml_pool_put(struct ml_pool *pool);
+void ml_pool_put_deferred(struct ml_pool *pool);
 void ml_pools_destroy(void);
+int ml_pools_debugfs_init(struct dentry *dir);
 
 /* stats.c: the counters of /proc/memlab/stats and the cap */
 struct ml_counters {
@@ -165,11 +178,20 @@ int ml_track_init(void);
 void ml_track_exit(void);
 u64 ml_track_bytes(void);
 int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
-	     u32 *first_id, const char **why);
+	     bool reclaimable, u32 *first_id, const char **why);
 struct ml_obj *ml_obj_lookup(u32 id);
+void *ml_obj_mem(const struct ml_obj *obj);
+bool ml_inspect_next(unsigned long *index,
+		     void (*fn)(const struct ml_obj *obj, void *arg), void *arg);
 int ml_free_id(u64 id);
-u64 ml_free_strategy(int s, u64 *bytes);
+u64 ml_free_strategy(int s, u64 every, u64 *bytes);
+unsigned long ml_reclaim(unsigned long nr);
+void ml_reclaim_counts(u64 *live, u64 *reclaimed);
 int ml_allocations_debugfs_init(struct dentry *dir);
+
+/* shrinker.c */
+int ml_shrinker_init(void);
+void ml_shrinker_exit(void);
 
 /* control.c */
 int ml_control_debugfs_init(struct dentry *dir);

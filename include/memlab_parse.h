@@ -35,11 +35,12 @@ enum ml_strategy {
 
 enum ml_op {
 	ML_OP_ALLOC,		/* alloc <strategy> <size> [<count>] [atomic] */
-	ML_OP_FREE_STRATEGY,	/* free <strategy> */
+	ML_OP_FREE_STRATEGY,	/* free <strategy> [every <n>] */
 	ML_OP_FREE_ALL,		/* free all */
 	ML_OP_FREE_ID,		/* free <id> */
 	ML_OP_RESET,		/* reset */
 	ML_OP_BENCH,		/* bench <strategy> <size> [<iterations>] [pair|batch] */
+	ML_OP_LEAK,		/* leak <strategy> <size> [<count>] */
 };
 
 enum ml_bench_pattern {
@@ -51,9 +52,11 @@ struct ml_cmd {
 	enum ml_op op;
 	enum ml_strategy strategy;
 	u64 size;		/* bytes */
-	u64 count;		/* alloc: count; bench: iterations */
+	u64 count;		/* alloc, leak: count; bench: iterations */
 	u64 id;			/* free <id> */
+	u64 every;		/* free <strategy> every <n>: n; 0 for all */
 	bool atomic;
+	bool reclaimable;
 	enum ml_bench_pattern pattern;
 	const char *reason;	/* static text saying why, when parsing fails */
 };
@@ -68,6 +71,7 @@ struct ml_parse_table {
 	const char *name[ML_NR_STRATEGIES];
 	u64 limit[ML_NR_STRATEGIES];
 	bool may_sleep[ML_NR_STRATEGIES];
+	bool leak_seen[ML_NR_STRATEGIES];	/* kmemleak tracks and reports it */
 };
 
 /* Strategy whose token is exactly the @len bytes at @tok, or -1. */

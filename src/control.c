@@ -16,8 +16,9 @@
 
 static const char ml_control_help[] =
 	"# memlab control: one command per write\n"
-	"alloc <strategy> <size> [<count>] [atomic]\n"
-	"free <strategy>\n"
+	"alloc <strategy> <size> [<count>] [atomic] [reclaimable]\n"
+	"leak <strategy> <size> [<count>]\n"
+	"free <strategy> [every <n>]\n"
 	"free all\n"
 	"free <id>\n"
 	"reset\n"
@@ -77,13 +78,18 @@ int ml_control_exec(const char *buf, size_t len)
 	switch (cmd.op) {
 	case ML_OP_ALLOC:
 		err = ml_alloc(cmd.strategy, cmd.size, cmd.count,
-			       cmd.atomic ? ML_CTX_ATOMIC : ML_CTX_PROCESS, NULL, &why);
+			       cmd.atomic ? ML_CTX_ATOMIC : ML_CTX_PROCESS, cmd.reclaimable,
+			       NULL, &why);
+		break;
+	case ML_OP_LEAK:
+		err = ml_alloc(cmd.strategy, cmd.size, cmd.count, ML_CTX_LEAKED, false, NULL,
+			       &why);
 		break;
 	case ML_OP_FREE_STRATEGY:
-		ml_free_strategy(cmd.strategy, NULL);
+		ml_free_strategy(cmd.strategy, cmd.every, NULL);
 		break;
 	case ML_OP_FREE_ALL:
-		ml_free_strategy(-1, NULL);
+		ml_free_strategy(-1, 0, NULL);
 		break;
 	case ML_OP_FREE_ID:
 		err = ml_free_id(cmd.id);

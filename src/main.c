@@ -165,6 +165,7 @@ static int ml_debugfs_init(void)
 	ml_control_debugfs_init(ml_debug_dir);
 	ml_allocations_debugfs_init(ml_debug_dir);
 	ml_bench_debugfs_init(ml_debug_dir);
+	ml_pools_debugfs_init(ml_debug_dir);
 	ml_latency_debugfs_init(ml_debug_dir);
 	return 0;
 }
@@ -195,13 +196,19 @@ static int __init memlab_init(void)
 	err = ml_track_init();
 	if (err)
 		goto err_latency_exit;
+	err = ml_pools_init();
+	if (err)
+		goto err_track_exit;
 
 	ml_proc_dir = proc_mkdir("memlab", NULL);
 	if (!ml_proc_dir) {
 		err = -ENOMEM;
-		goto err_track_exit;
+		goto err_pools_destroy;
 	}
 	err = ml_stats_proc_init(ml_proc_dir);
+	if (err)
+		goto err_remove_proc;
+	err = ml_shrinker_init();
 	if (err)
 		goto err_remove_proc;
 
@@ -216,10 +223,12 @@ static int __init memlab_init(void)
 	return 0;
 
 err_reclaim:
-	ml_free_strategy(-1, NULL);
-	ml_pools_destroy();
+	ml_free_strategy(-1, 0, NULL);
+	ml_shrinker_exit();
 err_remove_proc:
 	proc_remove(ml_proc_dir);
+err_pools_destroy:
+	ml_pools_destroy();
 err_track_exit:
 	ml_track_exit();
 err_latency_exit:
@@ -231,10 +240,11 @@ static void __exit memlab_exit(void)
 {
 	u64 count, bytes = 0;
 
+	ml_shrinker_exit();
 	debugfs_remove_recursive(ml_debug_dir);
 	ml_bench_stop();
 	proc_remove(ml_proc_dir);
-	count = ml_free_strategy(-1, &bytes);
+	count = ml_free_strategy(-1, 0, &bytes);
 	ml_pools_destroy();
 	ml_track_exit();
 	ml_latency_exit();

@@ -8,8 +8,9 @@
  *
  * Grammar (one command per write, at most ML_CMD_MAX bytes):
  *
- *	alloc <strategy> <size> [<count>] [atomic]
- *	free <strategy> | free all | free <id>
+ *	alloc <strategy> <size> [<count>] [atomic] [reclaimable]
+ *	leak <strategy> <size> [<count>]
+ *	free <strategy> [every <n>] | free all | free <id>
  *	reset
  *	bench <strategy> <size> [<iterations>] [pair|batch]
  *
@@ -157,8 +158,10 @@ int ml_strategy_lookup(const struct ml_parse_table *t, const char *tok, size_t l
 }
 
 /*
- * The rest of "alloc" and "bench": <strategy> <size>, then at most one
- * number (count or iterations) followed by at most one option word.
+ * The rest of "alloc", "leak" and "bench": <strategy> <size>, then at most
+ * one number (count or iterations) followed by the option words: for alloc
+ * "atomic" and "reclaimable", each at most once; for bench one pattern;
+ * none for leak.
  */
 static int ml_parse_sized(struct ml_cursor *cur, const struct ml_parse_table *t,
 			  struct ml_cmd *cmd)
@@ -187,18 +190,27 @@ static int ml_parse_sized(struct ml_cursor *cur, const struct ml_parse_table *t,
 			if (have_opt)
 				return ml_fail(cmd, -EINVAL, bench ?
 					       "iterations must come before the pattern" :
-					       "count must come before atomic");
+					       "count must come before the options");
 			if (have_count)
 				return ml_fail(cmd, -EINVAL, "too many arguments");
 			err = ml_parse_u64(&w, false, &cmd->count, cmd);
 			if (err)
 				return err;
 			have_count = true;
-		} else if (have_opt) {
-			return ml_fail(cmd, -EINVAL, "too many arguments");
+		} else if (cmd->op == ML_OP_LEAK) {
+			return ml_fail(cmd, -EINVAL, "leak takes no option");
 		} else if (!bench && ml_word_is(w.p, w.len, "atomic")) {
+			if (cmd->atomic)
+				return ml_fail(cmd, -EINVAL, "too many arguments");
 			cmd->atomic = true;
 			have_opt = true;
+		} else if (!bench && ml_word_is(w.p, w.len, "reclaimable")) {
+			if (cmd->reclaimable)
+				return ml_fail(cmd, -EINVAL, "too many arguments");
+			cmd->reclaimable = true;
+			have_opt = true;
+		} else if (bench && have_opt) {
+			return ml_fail(cmd, -EINVAL, "too many arguments");
 		} else if (bench && ml_word_is(w.p, w.len, "pair")) {
 			cmd->pattern = ML_BENCH_PAIR;
 			have_opt = true;
@@ -222,6 +234,8 @@ static int ml_parse_sized(struct ml_cursor *cur, const struct ml_parse_table *t,
 		return ml_fail(cmd, -EINVAL, "count is zero");
 	if (cmd->atomic && t->may_sleep[cmd->strategy])
 		return ml_fail(cmd, -EINVAL, "atomic with a strategy that may sleep");
+	if (cmd->op == ML_OP_LEAK && !t->leak_seen[cmd->strategy])
+		return ml_fail(cmd, -EINVAL, "kmemleak does not report this strategy's leaks");
 
 	if (cmd->size > t->limit[cmd->strategy])
 		return ml_fail(cmd, -E2BIG, "size above the strategy's limit");
@@ -252,6 +266,17 @@ static int ml_parse_free(struct ml_cursor *cur, const struct ml_parse_table *t,
 			return ml_fail(cmd, -EINVAL, "unknown strategy");
 		cmd->op = ML_OP_FREE_STRATEGY;
 		cmd->strategy = (enum ml_strategy)s;
+		if (ml_next_word(cur, &w)) {
+			if (!ml_word_is(w.p, w.len, "every"))
+				return ml_fail(cmd, -EINVAL, "too many arguments");
+			if (!ml_next_word(cur, &w))
+				return ml_fail(cmd, -EINVAL, "missing number after every");
+			err = ml_parse_u64(&w, false, &cmd->every, cmd);
+			if (err)
+				return err;
+			if (cmd->every == 0)
+				return ml_fail(cmd, -EINVAL, "every must be 1 or more");
+		}
 	}
 	if (ml_next_word(cur, &w))
 		return ml_fail(cmd, -EINVAL, "too many arguments");
@@ -290,6 +315,10 @@ int ml_parse(const char *buf, size_t len, const struct ml_parse_table *t,
 	}
 	if (ml_word_is(w.p, w.len, "bench")) {
 		cmd->op = ML_OP_BENCH;
+		return ml_parse_sized(&cur, t, cmd);
+	}
+	if (ml_word_is(w.p, w.len, "leak")) {
+		cmd->op = ML_OP_LEAK;
 		return ml_parse_sized(&cur, t, cmd);
 	}
 	if (ml_word_is(w.p, w.len, "free"))

@@ -7,6 +7,9 @@
  * A mempool's reserve is memory memlab pins: it is charged to the cap
  * (overhead_bytes) before the pool is made, and refused with ENOSPC when it
  * does not fit, before the kernel is asked for anything.
+ *
+ * debugfs "pools" lists them: what each is, its live objects and, for a
+ * mempool, its reserve now (curr_nr) beside its minimum (min_nr).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,12 +17,26 @@
 #include <linux/mempool.h>
 #include <linux/mutex.h>
 #include <linux/err.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "memlab.h"
 
 static LIST_HEAD(ml_pools);
 static DEFINE_MUTEX(ml_pools_lock);
+/* Runs the last puts that the shrinker cannot make itself. */
+static struct workqueue_struct *ml_pool_wq;
+
+static void ml_pool_put_work(struct work_struct *work);
+
+/** ml_pools_init() - before the first pool */
+int ml_pools_init(void)
+{
+	ml_pool_wq = alloc_workqueue("memlab_pool", 0, 0);
+	return ml_pool_wq ? 0 : -ENOMEM;
+}
 
 /*
  * Boot-time slab debugging (slub_debug=, slab_debug=) keeps red zones, the
@@ -84,6 +101,8 @@ static struct ml_pool *ml_pool_create(enum ml_strategy s, size_t size, const cha
 	pool->strategy = s;
 	pool->size = size;
 	refcount_set(&pool->ref, 1);
+	atomic_set(&pool->live, 0);
+	INIT_WORK(&pool->put_work, ml_pool_put_work);
 	if (s == ML_MEMPOOL) {
 		pool->elem_size = ml_kmalloc_bucket(size);
 		pool->overhead = (u64)ml_mempool_min * pool->elem_size;
@@ -159,6 +178,24 @@ void ml_pool_put(struct ml_pool *pool)
 	ml_pool_destroy(pool);
 }
 
+static void ml_pool_put_work(struct work_struct *work)
+{
+	ml_pool_put(container_of(work, struct ml_pool, put_work));
+}
+
+/**
+ * ml_pool_put_deferred() - drop a reference from where the pools' mutex
+ *	cannot be taken (the shrinker: the allocation that is reclaiming may
+ *	hold it); the last one is dropped by a worker
+ * @pool: from ml_pool_get()
+ */
+void ml_pool_put_deferred(struct ml_pool *pool)
+{
+	if (refcount_dec_not_one(&pool->ref))
+		return;
+	queue_work(ml_pool_wq, &pool->put_work);
+}
+
 /**
  * ml_pools_destroy() - at unload, after every allocation is freed
  *
@@ -169,6 +206,8 @@ void ml_pools_destroy(void)
 {
 	struct ml_pool *pool, *tmp;
 
+	/* The puts still queued first: they destroy their pools. */
+	destroy_workqueue(ml_pool_wq);
 	mutex_lock(&ml_pools_lock);
 	list_for_each_entry_safe(pool, tmp, &ml_pools, node) {
 		WARN(1, "pool %s still referenced at unload\n", pool->name);
@@ -176,4 +215,37 @@ void ml_pools_destroy(void)
 		ml_pool_destroy(pool);
 	}
 	mutex_unlock(&ml_pools_lock);
+}
+
+/* debugfs "pools": one row per live pool. */
+static int ml_pools_show(struct seq_file *m, void *v)
+{
+	struct ml_pool *pool;
+
+	seq_puts(m, "# name strategy size elem_size live reserve min\n");
+	mutex_lock(&ml_pools_lock);
+	list_for_each_entry(pool, &ml_pools, node) {
+		seq_printf(m, "%s %s %zu %zu %d ", pool->name, ml_strategy_name(pool->strategy),
+			   pool->size, pool->elem_size, atomic_read(&pool->live));
+		/* curr_nr changes under the pool's own lock; one read is enough. */
+		if (pool->mempool)
+			seq_printf(m, "%d %d\n", READ_ONCE(pool->mempool->curr_nr),
+				   pool->mempool->min_nr);
+		else
+			seq_puts(m, "- -\n");
+	}
+	mutex_unlock(&ml_pools_lock);
+	return 0;
+}
+
+DEFINE_SHOW_ATTRIBUTE(ml_pools);
+
+/**
+ * ml_pools_debugfs_init() - create debugfs "pools"
+ * @dir: memlab's debugfs directory
+ */
+int ml_pools_debugfs_init(struct dentry *dir)
+{
+	debugfs_create_file("pools", 0400, dir, NULL, &ml_pools_fops);
+	return 0;
 }

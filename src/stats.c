@@ -205,6 +205,7 @@ static void ml_stats_row(struct seq_file *m, const char *name,
 static int ml_stats_show(struct seq_file *m, void *v)
 {
 	struct ml_snapshot snap;
+	u64 live, reclaimed;
 	int i;
 
 	ml_stats_snapshot(&snap);
@@ -215,6 +216,8 @@ static int ml_stats_show(struct seq_file *m, void *v)
 	ml_stats_row(m, "total", &snap.total);
 	seq_printf(m, "# cap_bytes %llu used_bytes %llu overhead_bytes %llu\n",
 		   snap.cap, snap.used, snap.overhead);
+	ml_reclaim_counts(&live, &reclaimed);
+	seq_printf(m, "# shrinker reclaimable %llu reclaimed %llu\n", live, reclaimed);
 	return 0;
 }
 

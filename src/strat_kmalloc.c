@@ -39,6 +39,7 @@ u64 ml_kmalloc_limit(void)
 const struct ml_strategy_ops ml_kmalloc_ops = {
 	.name = "kmalloc",
 	.limit = ml_kmalloc_limit,
+	.leak_seen = true,
 	.bytes = ml_kmalloc_bytes,
 	.alloc = ml_kmalloc_alloc,
 	.free = ml_kmalloc_free,

@@ -32,6 +32,7 @@ u64 ml_pool_bytes(u64 size, const struct ml_pool *pool)
 const struct ml_strategy_ops ml_kmem_cache_ops = {
 	.name = "kmem_cache",
 	.limit = ml_kmalloc_limit,
+	.leak_seen = true,
 	.has_pool = true,
 	.bytes = ml_pool_bytes,
 	.alloc = ml_kmem_cache_alloc,

@@ -42,6 +42,7 @@ static u64 ml_kvmalloc_limit(void)
 const struct ml_strategy_ops ml_kvmalloc_ops = {
 	.name = "kvmalloc",
 	.limit = ml_kvmalloc_limit,
+	.leak_seen = true,
 	.may_sleep = true,
 	.bytes = ml_kvmalloc_bytes,
 	.alloc = ml_kvmalloc_alloc,

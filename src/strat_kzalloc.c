@@ -21,6 +21,7 @@ static int ml_kzalloc_alloc(struct ml_obj *obj, gfp_t gfp)
 const struct ml_strategy_ops ml_kzalloc_ops = {
 	.name = "kzalloc",
 	.limit = ml_kmalloc_limit,
+	.leak_seen = true,
 	.bytes = ml_kmalloc_bytes,
 	.alloc = ml_kzalloc_alloc,
 	.free = ml_kmalloc_free,

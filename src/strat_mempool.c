@@ -29,6 +29,7 @@ static void ml_mempool_free(struct ml_obj *obj)
 const struct ml_strategy_ops ml_mempool_ops = {
 	.name = "mempool",
 	.limit = ml_kmalloc_limit,
+	.leak_seen = true,
 	.has_pool = true,
 	.bytes = ml_pool_bytes,
 	.alloc = ml_mempool_alloc,

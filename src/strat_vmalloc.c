@@ -38,6 +38,7 @@ static u64 ml_vmalloc_limit(void)
 const struct ml_strategy_ops ml_vmalloc_ops = {
 	.name = "vmalloc",
 	.limit = ml_vmalloc_limit,
+	.leak_seen = true,
 	.may_sleep = true,
 	.bytes = ml_vmalloc_bytes,
 	.alloc = ml_vmalloc_alloc,

@@ -37,7 +37,7 @@ const char *ml_strategy_name(enum ml_strategy s)
 
 /**
  * ml_parse_table_fill() - what the parser needs of each strategy
- * @t: filled with each strategy's token, limit and may_sleep
+ * @t: filled with each strategy's token, limit, may_sleep and leak_seen
  */
 void ml_parse_table_fill(struct ml_parse_table *t)
 {
@@ -47,5 +47,6 @@ void ml_parse_table_fill(struct ml_parse_table *t)
 		t->name[s] = ml_strategies[s]->name;
 		t->limit[s] = ml_strategies[s]->limit();
 		t->may_sleep[s] = ml_strategies[s]->may_sleep;
+		t->leak_seen[s] = ml_strategies[s]->leak_seen;
 	}
 }

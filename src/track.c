@@ -14,6 +14,17 @@
  *  4. charge the counters, then publish the records in their reserved slots.
  * A failure in 2 or 3 undoes everything the command made and gives back
  * its reservation.
+ *
+ * A record leaves the xarray under its lock, once: whoever erases it frees
+ * it. Reclaimable records are also on an LRU list, oldest first, which is
+ * changed only under the xarray's lock too (ml_lru_lock nests inside it), so
+ * a record is on the list exactly while it is in the xarray; the shrinker
+ * (shrinker.c) takes them from there (ml_reclaim()).
+ *
+ * A "leak" record keeps its pointer masked with a per-load key whose top
+ * bit is set, so that the value it holds is no kernel address: kmemleak,
+ * scanning memlab's records, finds no reference to the object and reports
+ * it. memlab still frees it (ml_obj_mem() unmasks).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,8 +40,13 @@
 #include <linux/overflow.h>
 #include <linux/math64.h>
 #include <linux/err.h>
+#include <linux/random.h>
+#include <linux/bits.h>
 
 #include "memlab.h"
+
+#define CREATE_TRACE_POINTS
+#include "memlab_trace.h"
 
 /* Allocations made in one go under the atomic-context spinlock. */
 #define ML_ATOMIC_BATCH		64
@@ -44,12 +60,18 @@ static DEFINE_XARRAY_ALLOC1(ml_objs);
 static u32 ml_next_id;
 static struct kmem_cache *ml_obj_cache;
 static DEFINE_SPINLOCK(ml_atomic_lock);
+static LIST_HEAD(ml_lru);
+static DEFINE_SPINLOCK(ml_lru_lock);
+static u64 ml_lru_len;
+static u64 ml_reclaimed;
+static unsigned long ml_leak_key;
 
 static const char *const ml_context_names[] = {
 	[ML_CTX_INIT]		= "init",
 	[ML_CTX_PROCESS]	= "process",
 	[ML_CTX_ATOMIC]		= "atomic",
 	[ML_CTX_BENCH]		= "bench",
+	[ML_CTX_LEAKED]		= "leaked",
 };
 
 /**
@@ -64,9 +86,23 @@ u64 ml_track_bytes(void)
 	       DIV_ROUND_UP(sizeof(struct xa_node), XA_CHUNK_SIZE);
 }
 
+/**
+ * ml_obj_mem() - the address a record's allocation is at
+ * @obj: a record
+ *
+ * Return: obj->ptr, unmasked for a leaked one (for alloc_pages the struct
+ * page, for percpu the per-CPU pointer, as the union has them).
+ */
+void *ml_obj_mem(const struct ml_obj *obj)
+{
+	if (obj->context == ML_CTX_LEAKED)
+		return (void *)(obj->masked ^ ml_leak_key);
+	return obj->ptr;
+}
+
 /* Phase 2: @count records with reserved ids, chained from *@head. */
 static int ml_chain_make(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
-			 struct ml_pool *pool, struct ml_obj **head)
+			 bool reclaimable, struct ml_pool *pool, struct ml_obj **head)
 {
 	struct ml_obj *obj, **tail = head;
 	u64 i;
@@ -80,6 +116,8 @@ static int ml_chain_make(enum ml_strategy s, u64 size, u64 count, enum ml_contex
 		obj->context = ctx;
 		obj->bytes_req = size;
 		obj->pool = pool;
+		obj->reclaimable = reclaimable;
+		INIT_LIST_HEAD(&obj->lru);
 		/* A NULL entry reserves the id. */
 		err = xa_alloc_cyclic(&ml_objs, &obj->id, NULL, xa_limit_32b,
 				      &ml_next_id, GFP_KERNEL);
@@ -160,7 +198,11 @@ static void ml_chain_undo(struct ml_obj *head)
 	}
 }
 
-/* Phase 4: each record takes a reference on the pool, is stamped and stored. */
+/*
+ * Phase 4: each record takes a reference on the pool, is stamped, stored,
+ * and put on the LRU list if reclaimable. A leaked one's pointer is masked
+ * first.
+ */
 static void ml_chain_publish(struct ml_obj *head)
 {
 	u64 now = ktime_get_coarse_ns();
@@ -171,11 +213,27 @@ static void ml_chain_publish(struct ml_obj *head)
 	for (obj = head; obj; obj = next) {
 		next = obj->next;
 		obj->next = NULL;
-		if (obj->pool)
+		if (obj->pool) {
 			refcount_inc(&obj->pool->ref);
+			atomic_inc(&obj->pool->live);
+		}
 		obj->t_ns = now;
-		/* The id is reserved and nothing else erases a reservation. */
-		old = xa_store(&ml_objs, obj->id, obj, GFP_KERNEL);
+		trace_memlab_alloc(obj);
+		if (obj->context == ML_CTX_LEAKED)
+			obj->masked = (unsigned long)obj->ptr ^ ml_leak_key;
+		/*
+		 * The id is reserved and nothing else erases a reservation:
+		 * storing needs no memory.
+		 */
+		xa_lock(&ml_objs);
+		old = __xa_store(&ml_objs, obj->id, obj, GFP_NOWAIT);
+		if (obj->reclaimable) {
+			spin_lock(&ml_lru_lock);
+			list_add_tail(&obj->lru, &ml_lru);
+			ml_lru_len++;
+			spin_unlock(&ml_lru_lock);
+		}
+		xa_unlock(&ml_objs);
 		WARN_ON_ONCE(xa_is_err(old) || old);
 		if (++n % ML_RESCHED_EVERY == 0)
 			cond_resched();
@@ -187,7 +245,9 @@ static void ml_chain_publish(struct ml_obj *head)
  * @s: the strategy
  * @size: bytes each, within the strategy's limit
  * @count: how many
- * @ctx: where from; ML_CTX_ATOMIC allocates with GFP_ATOMIC under a spinlock
+ * @ctx: where from; ML_CTX_ATOMIC allocates with GFP_ATOMIC under a spinlock,
+ *	ML_CTX_LEAKED hides the allocations from kmemleak
+ * @reclaimable: the shrinker may free them
  * @first_id: if not NULL, set to the id of the first allocation
  * @why: on failure, set to a reason for the kernel log
  *
@@ -195,7 +255,7 @@ static void ml_chain_publish(struct ml_obj *head)
  * allocation or to memlab's own records; counted in failures) or -EINTR.
  */
 int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
-	     u32 *first_id, const char **why)
+	     bool reclaimable, u32 *first_id, const char **why)
 {
 	const struct ml_strategy_ops *st = ml_ops(s);
 	u64 track = ml_track_bytes(), bytes_alloc = 0, per, need;
@@ -220,7 +280,7 @@ int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
 		goto out_put_pool;
 	}
 
-	err = ml_chain_make(s, size, count, ctx, pool, &head);
+	err = ml_chain_make(s, size, count, ctx, reclaimable, pool, &head);
 	if (err) {
 		*why = err == -EINTR ? "interrupted" : "no memory for memlab's tracking records";
 		goto err_undo;
@@ -267,8 +327,27 @@ struct ml_freed {
 	u64 bytes_alloc[ML_NR_STRATEGIES];
 };
 
-/* Free one record taken out of the xarray, into @f. */
-static void ml_obj_free(struct ml_obj *obj, struct ml_freed *f)
+/*
+ * Take a record out of the xarray, and off the LRU list; under the
+ * xarray's lock. Whoever does it frees the record.
+ */
+static void ml_obj_unlink(struct ml_obj *obj)
+{
+	__xa_erase(&ml_objs, obj->id);
+	if (obj->reclaimable) {
+		spin_lock(&ml_lru_lock);
+		list_del(&obj->lru);
+		ml_lru_len--;
+		spin_unlock(&ml_lru_lock);
+	}
+}
+
+/*
+ * Free one record taken out of the xarray, into @f. From the shrinker
+ * (@deferred), the last reference on a pool is dropped by a worker: the
+ * pools' mutex may be held by the very allocation that is reclaiming.
+ */
+static void ml_obj_free(struct ml_obj *obj, struct ml_freed *f, bool deferred)
 {
 	struct ml_pool *pool = obj->pool;
 	enum ml_strategy s = obj->strategy;
@@ -276,9 +355,16 @@ static void ml_obj_free(struct ml_obj *obj, struct ml_freed *f)
 	f->n[s]++;
 	f->bytes_req[s] += obj->bytes_req;
 	f->bytes_alloc[s] += obj->bytes_alloc;
+	trace_memlab_free(obj);
+	obj->ptr = ml_obj_mem(obj);
 	ml_ops(s)->free(obj);
 	kmem_cache_free(ml_obj_cache, obj);
-	if (pool)
+	if (!pool)
+		return;
+	atomic_dec(&pool->live);
+	if (deferred)
+		ml_pool_put_deferred(pool);
+	else
 		ml_pool_put(pool);
 }
 
@@ -311,18 +397,21 @@ int ml_free_id(u64 id)
 	xa_lock(&ml_objs);
 	obj = xa_load(&ml_objs, id);
 	if (obj)
-		__xa_erase(&ml_objs, id);
+		ml_obj_unlink(obj);
 	xa_unlock(&ml_objs);
 	if (!obj)
 		return -ENOENT;
-	ml_obj_free(obj, &f);
+	ml_obj_free(obj, &f, false);
 	ml_freed_uncharge(&f);
 	return 0;
 }
 
 /**
- * ml_free_strategy() - free every live allocation of a strategy
+ * ml_free_strategy() - free every live allocation of a strategy, or every
+ *	n-th of them
  * @s: the strategy, or -1 for all of them
+ * @every: 0 or 1 for all; n frees the first, the (n+1)-th, ... of them in
+ *	id order, and keeps the others
  * @bytes: if not NULL, increased by the bytes_alloc freed
  *
  * The lock is held for at most ML_SCAN_BATCH entries walked or
@@ -330,13 +419,13 @@ int ml_free_id(u64 id)
  *
  * Return: how many were freed.
  */
-u64 ml_free_strategy(int s, u64 *bytes)
+u64 ml_free_strategy(int s, u64 every, u64 *bytes)
 {
 	struct ml_obj *batch[ML_FREE_BATCH];
 	unsigned long index = 0;
 	unsigned int n, seen, i;
 	struct ml_obj *obj;
-	u64 freed = 0;
+	u64 freed = 0, k = 0;
 	bool more;
 
 	do {
@@ -353,20 +442,104 @@ u64 ml_free_strategy(int s, u64 *bytes)
 			}
 			if (s >= 0 && obj->strategy != s)
 				continue;
-			__xa_erase(&ml_objs, index);
+			if (every > 1 && k++ % every)
+				continue;
+			ml_obj_unlink(obj);
 			batch[n++] = obj;
 		}
 		xa_unlock(&ml_objs);
 		for (i = 0; i < n; i++) {
 			if (bytes)
 				*bytes += batch[i]->bytes_alloc;
-			ml_obj_free(batch[i], &f);
+			ml_obj_free(batch[i], &f, false);
 		}
 		ml_freed_uncharge(&f);
 		freed += n;
 		cond_resched();
 	} while (more);
 	return freed;
+}
+
+/**
+ * ml_reclaim() - free the oldest reclaimable allocations, for the shrinker
+ * @nr: how many at most
+ *
+ * Return: how many were freed (counted as frees).
+ */
+unsigned long ml_reclaim(unsigned long nr)
+{
+	struct ml_obj *batch[ML_FREE_BATCH];
+	unsigned long done = 0;
+	unsigned int n, i;
+
+	while (done < nr) {
+		struct ml_freed f = { };
+
+		n = 0;
+		xa_lock(&ml_objs);
+		while (n < ML_FREE_BATCH && done + n < nr) {
+			struct ml_obj *obj;
+
+			spin_lock(&ml_lru_lock);
+			obj = list_first_entry_or_null(&ml_lru, struct ml_obj, lru);
+			spin_unlock(&ml_lru_lock);
+			if (!obj)
+				break;
+			ml_obj_unlink(obj);
+			batch[n++] = obj;
+		}
+		xa_unlock(&ml_objs);
+		if (!n)
+			break;
+		for (i = 0; i < n; i++)
+			ml_obj_free(batch[i], &f, true);
+		ml_freed_uncharge(&f);
+		done += n;
+		spin_lock(&ml_lru_lock);
+		ml_reclaimed += n;
+		spin_unlock(&ml_lru_lock);
+	}
+	return done;
+}
+
+/**
+ * ml_reclaim_counts() - the live reclaimable allocations, and how many the
+ *	shrinker has freed since load
+ * @live: set to the first
+ * @reclaimed: set to the second
+ */
+void ml_reclaim_counts(u64 *live, u64 *reclaimed)
+{
+	spin_lock(&ml_lru_lock);
+	*live = ml_lru_len;
+	*reclaimed = ml_reclaimed;
+	spin_unlock(&ml_lru_lock);
+}
+
+/**
+ * ml_inspect_next() - look at the next live allocation, under the index's
+ *	lock, so that it cannot be freed meanwhile
+ * @index: the lowest id to look at; set past the one looked at
+ * @fn: called with the record (ml_obj_mem() gives its address); it runs
+ *	under a spinlock and must not sleep
+ * @arg: for @fn
+ *
+ * Return: true when a record was found and @fn called, false at the end.
+ */
+bool ml_inspect_next(unsigned long *index,
+		     void (*fn)(const struct ml_obj *obj, void *arg), void *arg)
+{
+	struct ml_obj *obj;
+
+	xa_lock(&ml_objs);
+	obj = xa_find(&ml_objs, index, ULONG_MAX, XA_PRESENT);
+	if (obj)
+		fn(obj, arg);
+	xa_unlock(&ml_objs);
+	if (!obj)
+		return false;
+	(*index)++;
+	return true;
 }
 
 /*
@@ -453,6 +626,8 @@ int ml_allocations_debugfs_init(struct dentry *dir)
 /** ml_track_init() - the records' cache, before the first allocation */
 int ml_track_init(void)
 {
+	/* Bit 63 set: a masked pointer is never a kernel address. */
+	ml_leak_key = get_random_long() | BIT(BITS_PER_LONG - 1);
 	ml_obj_cache = KMEM_CACHE(ml_obj, 0);
 	return ml_obj_cache ? 0 : -ENOMEM;
 }

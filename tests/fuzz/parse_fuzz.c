@@ -23,6 +23,8 @@ static const struct ml_parse_table lim = {
 	.name = { "kmalloc", "kzalloc", "vmalloc", "kvmalloc", "kmem_cache", "alloc_pages",
 		  "mempool", "percpu" },
 	.may_sleep = { [ML_VMALLOC] = true, [ML_KVMALLOC] = true },
+	.leak_seen = { [ML_KMALLOC] = true, [ML_KZALLOC] = true, [ML_VMALLOC] = true,
+		       [ML_KVMALLOC] = true, [ML_KMEM_CACHE] = true, [ML_MEMPOOL] = true },
 	.limit = {
 		[ML_KMALLOC]	 = 4194304,
 		[ML_KZALLOC]	 = 4194304,
@@ -53,6 +55,7 @@ static const char * const keyword[] = {
 	[ML_OP_FREE_ID]		= "free",
 	[ML_OP_RESET]		= "reset",
 	[ML_OP_BENCH]		= "bench",
+	[ML_OP_LEAK]		= "leak",
 };
 
 static bool first_word_is(const uint8_t *p, size_t len, const char *kw)
@@ -83,7 +86,7 @@ static void check_cmd(const uint8_t *data, size_t size, int ret, const struct ml
 	for (i = 0; i < body; i++)
 		CHECK(is_text(data[i]));
 
-	CHECK((unsigned int)cmd->op <= ML_OP_BENCH);
+	CHECK((unsigned int)cmd->op <= ML_OP_LEAK);
 
 	/* The first word is the command's keyword. */
 	for (i = 0; i < body && (data[i] == ' ' || data[i] == '\t'); i++)
@@ -93,17 +96,21 @@ static void check_cmd(const uint8_t *data, size_t size, int ret, const struct ml
 	switch (cmd->op) {
 	case ML_OP_ALLOC:
 	case ML_OP_BENCH:
+	case ML_OP_LEAK:
 		CHECK((unsigned int)cmd->strategy < ML_NR_STRATEGIES);
 		CHECK(cmd->size > 0);
 		CHECK(cmd->count > 0);
 		CHECK(cmd->count <= U64MAX / cmd->size);
 		CHECK(cmd->size <= lim.limit[cmd->strategy]);
-		CHECK(cmd->id == 0);
+		CHECK(cmd->id == 0 && cmd->every == 0);
 		if (cmd->op == ML_OP_ALLOC) {
 			CHECK(!cmd->atomic || !lim.may_sleep[cmd->strategy]);
 			CHECK(cmd->pattern == ML_BENCH_PAIR);
+		} else if (cmd->op == ML_OP_LEAK) {
+			CHECK(!cmd->atomic && !cmd->reclaimable && cmd->pattern == ML_BENCH_PAIR);
+			CHECK(lim.leak_seen[cmd->strategy]);
 		} else {
-			CHECK(!cmd->atomic);
+			CHECK(!cmd->atomic && !cmd->reclaimable);
 			CHECK(cmd->count <= ML_BENCH_ITERS_MAX);
 			CHECK(cmd->pattern == ML_BENCH_PAIR || cmd->pattern == ML_BENCH_BATCH);
 		}
@@ -111,15 +118,16 @@ static void check_cmd(const uint8_t *data, size_t size, int ret, const struct ml
 	case ML_OP_FREE_STRATEGY:
 		CHECK((unsigned int)cmd->strategy < ML_NR_STRATEGIES);
 		CHECK(!cmd->size && !cmd->count && !cmd->id && !cmd->atomic && !cmd->pattern);
+		CHECK(!cmd->reclaimable);
 		break;
 	case ML_OP_FREE_ID:
 		CHECK(!cmd->strategy && !cmd->size && !cmd->count && !cmd->atomic &&
-		      !cmd->pattern);
+		      !cmd->pattern && !cmd->every && !cmd->reclaimable);
 		break;
 	case ML_OP_FREE_ALL:
 	case ML_OP_RESET:
 		CHECK(!cmd->strategy && !cmd->size && !cmd->count && !cmd->id &&
-		      !cmd->atomic && !cmd->pattern);
+		      !cmd->atomic && !cmd->pattern && !cmd->every && !cmd->reclaimable);
 		break;
 	default:
 		CHECK(0);

@@ -250,13 +250,22 @@ static int ml_track_test_init(struct kunit *test)
 		return err;
 	err = ml_track_init();
 	if (err)
-		ml_latency_exit();
+		goto err_latency_exit;
+	err = ml_pools_init();
+	if (err)
+		goto err_track_exit;
+	return 0;
+
+err_track_exit:
+	ml_track_exit();
+err_latency_exit:
+	ml_latency_exit();
 	return err;
 }
 
 static void ml_track_test_exit(struct kunit *test)
 {
-	ml_free_strategy(-1, NULL);
+	ml_free_strategy(-1, 0, NULL);
 	ml_pools_destroy();
 	ml_track_exit();
 	ml_latency_exit();
@@ -323,7 +332,7 @@ static void ml_test_alloc_ids(struct kunit *test)
 	u32 first, id, prev = 0;
 	u64 n = 0;
 
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 100, 3, ML_CTX_PROCESS, &first, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 100, 3, ML_CTX_PROCESS, false, &first, &why), 0);
 	for (n = 0; n < 3; n++) {
 		obj = ml_nth(first, n);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, obj);
@@ -346,7 +355,7 @@ static void ml_test_alloc_ids(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, snap.overhead, 3 * ml_track_bytes());
 
 	/* A second command gets new ids. */
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KZALLOC, 64, 1, ML_CTX_ATOMIC, &id, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KZALLOC, 64, 1, ML_CTX_ATOMIC, false, &id, &why), 0);
 	obj = ml_obj_lookup(id);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, obj);
 	KUNIT_EXPECT_GT(test, obj->id, prev);
@@ -361,7 +370,7 @@ static void ml_test_free_id(struct kunit *test)
 	u32 first, ids[3];
 	int i;
 
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_PERCPU, 64, 3, ML_CTX_PROCESS, &first, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_PERCPU, 64, 3, ML_CTX_PROCESS, false, &first, &why), 0);
 	for (i = 0; i < 3; i++)
 		ids[i] = first + i;
 
@@ -391,18 +400,18 @@ static void ml_test_free_strategy(struct kunit *test)
 	const char *why = NULL;
 	u64 count, bytes = 0;
 
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 32, 2, ML_CTX_PROCESS, NULL, &why), 0);
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMEM_CACHE, 200, 3, ML_CTX_ATOMIC, NULL, &why), 0);
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_MEMPOOL, 256, 2, ML_CTX_PROCESS, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 32, 2, ML_CTX_PROCESS, false, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMEM_CACHE, 200, 3, ML_CTX_ATOMIC, false, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_MEMPOOL, 256, 2, ML_CTX_PROCESS, false, NULL, &why), 0);
 	ml_snap(&snap);
 	/* The mempool's reserve is memlab's to answer for, beside the records. */
 	KUNIT_EXPECT_EQ(test, snap.overhead, 7 * ml_track_bytes() + 4ULL * 256);
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_VMALLOC, SZ_64K, 1, ML_CTX_PROCESS, NULL, &why), 0);
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_ALLOC_PAGES, SZ_8K, 2, ML_CTX_ATOMIC, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_VMALLOC, SZ_64K, 1, ML_CTX_PROCESS, false, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_ALLOC_PAGES, SZ_8K, 2, ML_CTX_ATOMIC, false, NULL, &why), 0);
 
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMEM_CACHE, NULL), 3ULL);
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMEM_CACHE, NULL), 0ULL);
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_PERCPU, NULL), 0ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMEM_CACHE, 0, NULL), 3ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMEM_CACHE, 0, NULL), 0ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_PERCPU, 0, NULL), 0ULL);
 	ml_snap(&snap);
 	ml_expect_invariants(test, &snap);
 	KUNIT_EXPECT_EQ(test, ml_live_of(&snap, ML_KMEM_CACHE), 0ULL);
@@ -411,7 +420,7 @@ static void ml_test_free_strategy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, snap.s[ML_VMALLOC].bytes_alloc, (u64)SZ_64K);
 
 	/* Freeing all says how many, and how many bytes_alloc, were still live. */
-	count = ml_free_strategy(-1, &bytes);
+	count = ml_free_strategy(-1, 0, &bytes);
 	KUNIT_EXPECT_EQ(test, count, 7ULL);
 	KUNIT_EXPECT_EQ(test, bytes, snap.used);
 	ml_snap(&snap);
@@ -420,7 +429,7 @@ static void ml_test_free_strategy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, snap.used, 0ULL);
 	KUNIT_EXPECT_EQ(test, snap.overhead, 0ULL);
 	bytes = 0;
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(-1, &bytes), 0ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(-1, 0, &bytes), 0ULL);
 	KUNIT_EXPECT_EQ(test, bytes, 0ULL);
 }
 
@@ -434,30 +443,30 @@ static void ml_test_cap(struct kunit *test)
 	u64 track = ml_track_bytes(), n;
 	const char *why = NULL;
 
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 64, 1, ML_CTX_PROCESS, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 64, 1, ML_CTX_PROCESS, false, NULL, &why), 0);
 	ml_snap(&before);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_1M, 4, ML_CTX_PROCESS, NULL, &why),
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_1M, 4, ML_CTX_PROCESS, false, NULL, &why),
 			-ENOSPC);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 4096, U64_MAX, ML_CTX_PROCESS, NULL, &why),
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 4096, U64_MAX, ML_CTX_PROCESS, false, NULL, &why),
 			-ENOSPC);
 	/* The records alone: 8-byte objects whose tracking takes ten times more. */
 	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, ML_KUNIT_CAP / (8 + track) + 1,
-				       ML_CTX_PROCESS, NULL, &why), -ENOSPC);
+				       ML_CTX_PROCESS, false, NULL, &why), -ENOSPC);
 	ml_snap(&after);
 	KUNIT_EXPECT_EQ(test, memcmp(&before, &after, sizeof(before)), 0);
 
 	/* Up to the cap, with the records, then not one byte more. */
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(-1, NULL), 1ULL);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_1M, 3, ML_CTX_PROCESS, NULL, &why), 0);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(-1, 0, NULL), 1ULL);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_1M, 3, ML_CTX_PROCESS, false, NULL, &why), 0);
 	n = (ML_KUNIT_CAP - 3 * SZ_1M - 3 * track) / (8 + track);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, n, ML_CTX_PROCESS, NULL, &why), 0);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, n, ML_CTX_PROCESS, false, NULL, &why), 0);
 	ml_snap(&after);
 	ml_expect_invariants(test, &after);
 	KUNIT_EXPECT_EQ(test, after.overhead, (3 + n) * track);
 	KUNIT_EXPECT_LT(test, after.cap - after.used - after.overhead, 8 + track);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, NULL, &why), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_VMALLOC, NULL), 3ULL);
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMALLOC, NULL), n);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, false, NULL, &why), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_VMALLOC, 0, NULL), 3ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMALLOC, 0, NULL), n);
 }
 
 /*
@@ -472,19 +481,19 @@ static void ml_test_mempool_reserve(struct kunit *test)
 
 	ml_mempool_min = 1024;
 	ml_snap(&before);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_MEMPOOL, SZ_1M, 1, ML_CTX_PROCESS, NULL, &why),
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_MEMPOOL, SZ_1M, 1, ML_CTX_PROCESS, false, NULL, &why),
 			-ENOSPC);
 	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, why);
 	ml_snap(&after);
 	KUNIT_EXPECT_EQ(test, memcmp(&before, &after, sizeof(before)), 0);
 
 	ml_mempool_min = 8;
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_MEMPOOL, 1000, 2, ML_CTX_PROCESS, NULL, &why), 0);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_MEMPOOL, 1000, 2, ML_CTX_PROCESS, false, NULL, &why), 0);
 	ml_snap(&after);
 	ml_expect_invariants(test, &after);
 	KUNIT_EXPECT_EQ(test, after.overhead, 8ULL * 1024 + 2 * ml_track_bytes());
 	KUNIT_EXPECT_EQ(test, after.used, 2ULL * 1024);
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_MEMPOOL, NULL), 2ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_MEMPOOL, 0, NULL), 2ULL);
 	ml_snap(&after);
 	KUNIT_EXPECT_EQ(test, after.overhead, 0ULL);
 }
@@ -525,18 +534,18 @@ static void ml_test_fail_nth(struct kunit *test)
 	int err;
 
 	/* Something live beforehand, of another strategy. */
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KZALLOC, 100, 2, ML_CTX_PROCESS, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KZALLOC, 100, 2, ML_CTX_PROCESS, false, NULL, &why), 0);
 	for (n = 1; n <= 64; n++) {
 		ml_snap(&before);
 		current->fail_nth = n;
-		err = ml_alloc(ML_KMALLOC, 64, 4, ML_CTX_ATOMIC, NULL, &why);
+		err = ml_alloc(ML_KMALLOC, 64, 4, ML_CTX_ATOMIC, false, NULL, &why);
 		left = current->fail_nth;
 		current->fail_nth = 0;
 		ml_snap(&after);
 		ml_expect_invariants(test, &after);
 		if (!err) {
 			KUNIT_EXPECT_EQ(test, ml_live_of(&after, ML_KMALLOC), 4ULL);
-			KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMALLOC, NULL), 4ULL);
+			KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMALLOC, 0, NULL), 4ULL);
 			if (left)
 				break;		/* ran through, nothing injected */
 			continue;
@@ -603,11 +612,11 @@ static void ml_test_allocations_file(struct kunit *test)
 	ssize_t len;
 	char *buf;
 
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 100, 3, ML_CTX_PROCESS, &first, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 100, 3, ML_CTX_PROCESS, false, &first, &why), 0);
 	ids[0] = first;
 	ids[1] = first + 1;
 	ids[2] = first + 2;
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_PERCPU, 8, 1, ML_CTX_ATOMIC, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_PERCPU, 8, 1, ML_CTX_ATOMIC, false, NULL, &why), 0);
 	KUNIT_ASSERT_EQ(test, ml_free_id(ids[1]), 0);
 
 	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
@@ -671,12 +680,12 @@ static void ml_test_reserve(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ml_stats_reserve(ML_KUNIT_CAP + 1ULL), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, ml_stats_reserve(ML_KUNIT_CAP - room), 0);
 	KUNIT_EXPECT_EQ(test, ml_stats_reserve(room + 1), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_8K, 1, ML_CTX_PROCESS, NULL, &why),
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_8K, 1, ML_CTX_PROCESS, false, NULL, &why),
 			-ENOSPC);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_4K, 1, ML_CTX_PROCESS, NULL, &why), 0);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, NULL, &why), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_4K, 1, ML_CTX_PROCESS, false, NULL, &why), 0);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, false, NULL, &why), -ENOSPC);
 	ml_stats_unreserve(ML_KUNIT_CAP - room);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, NULL, &why), 0);
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, false, NULL, &why), 0);
 	ml_snap(&snap);
 	ml_expect_invariants(test, &snap);
 	KUNIT_EXPECT_EQ(test, snap.used, SZ_4K + (u64)kmalloc_size_roundup(8));
@@ -702,7 +711,7 @@ static void ml_test_snapshot(struct kunit *test)
 	ml_expect_invariants(test, &snap);
 	KUNIT_EXPECT_EQ(test, snap.total.allocs, 0ULL);
 	for (s = 0; s < ML_NR_STRATEGIES; s++) {
-		KUNIT_ASSERT_EQ_MSG(test, ml_alloc(s, size[s], 2, ML_CTX_PROCESS, NULL, &why), 0,
+		KUNIT_ASSERT_EQ_MSG(test, ml_alloc(s, size[s], 2, ML_CTX_PROCESS, false, NULL, &why), 0,
 				    "%s", ml_strategy_name(s));
 		ml_snap(&snap);
 		ml_expect_invariants(test, &snap);
@@ -713,8 +722,8 @@ static void ml_test_snapshot(struct kunit *test)
 		peak = snap.used;
 	}
 	KUNIT_EXPECT_EQ(test, snap.total.allocs, 2ULL * ML_NR_STRATEGIES);
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_VMALLOC, NULL), 2ULL);
-	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KVMALLOC, NULL), 2ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_VMALLOC, 0, NULL), 2ULL);
+	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KVMALLOC, 0, NULL), 2ULL);
 	ml_snap(&snap);
 	ml_expect_invariants(test, &snap);
 	KUNIT_EXPECT_EQ(test, snap.total.peak_bytes_alloc, peak);

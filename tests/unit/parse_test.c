@@ -25,6 +25,8 @@ static const struct ml_parse_table lim_std = {
 	.name = { "kmalloc", "kzalloc", "vmalloc", "kvmalloc", "kmem_cache", "alloc_pages",
 		  "mempool", "percpu" },
 	.may_sleep = { [ML_VMALLOC] = true, [ML_KVMALLOC] = true },
+	.leak_seen = { [ML_KMALLOC] = true, [ML_KZALLOC] = true, [ML_VMALLOC] = true,
+		       [ML_KVMALLOC] = true, [ML_KMEM_CACHE] = true, [ML_MEMPOOL] = true },
 	.limit = {
 		[ML_KMALLOC]	 = 4194304,
 		[ML_KZALLOC]	 = 4194304,
@@ -62,6 +64,8 @@ struct expect {
 	u64 id;
 	bool atomic;
 	enum ml_bench_pattern pattern;
+	u64 every;
+	bool reclaimable;
 };
 
 struct tcase {
@@ -75,23 +79,29 @@ struct tcase {
 #define S(str)	str, sizeof(str) - 1
 
 #define ALLOC(str, st, sz, cnt, at) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_ALLOC, st, sz, cnt, 0, at, ML_BENCH_PAIR } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_ALLOC, st, sz, cnt, 0, at, ML_BENCH_PAIR, 0, false } }
 #define ALLOC_L(lim, str, st, sz, cnt, at) \
-	{ S(str), lim, { 0, NULL, ML_OP_ALLOC, st, sz, cnt, 0, at, ML_BENCH_PAIR } }
+	{ S(str), lim, { 0, NULL, ML_OP_ALLOC, st, sz, cnt, 0, at, ML_BENCH_PAIR, 0, false } }
 #define BENCH(str, st, sz, it, pat) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_BENCH, st, sz, it, 0, false, pat } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_BENCH, st, sz, it, 0, false, pat, 0, false } }
 #define FREE_S(str, st) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_STRATEGY, st, 0, 0, 0, false, 0 } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_STRATEGY, st, 0, 0, 0, false, 0, 0, false } }
 #define FREE_ALL(str) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_ALL, 0, 0, 0, 0, false, 0 } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_ALL, 0, 0, 0, 0, false, 0, 0, false } }
 #define FREE_ID(str, i) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_ID, 0, 0, 0, i, false, 0 } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_ID, 0, 0, 0, i, false, 0, 0, false } }
 #define RESET(str) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_RESET, 0, 0, 0, 0, false, 0 } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_RESET, 0, 0, 0, 0, false, 0, 0, false } }
+#define FREE_EVERY(str, st, n) \
+	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_STRATEGY, st, 0, 0, 0, false, 0, n, false } }
+#define LEAK(str, st, sz, cnt) \
+	{ S(str), &lim_std, { 0, NULL, ML_OP_LEAK, st, sz, cnt, 0, false, ML_BENCH_PAIR, 0, false } }
+#define RECL(str, st, sz, cnt, at) \
+	{ S(str), &lim_std, { 0, NULL, ML_OP_ALLOC, st, sz, cnt, 0, at, ML_BENCH_PAIR, 0, true } }
 #define ERR(str, err, why) \
-	{ S(str), &lim_std, { -(err), why, 0, 0, 0, 0, 0, false, 0 } }
+	{ S(str), &lim_std, { -(err), why, 0, 0, 0, 0, 0, false, 0, 0, false } }
 #define ERR_L(lim, str, err, why) \
-	{ S(str), lim, { -(err), why, 0, 0, 0, 0, 0, false, 0 } }
+	{ S(str), lim, { -(err), why, 0, 0, 0, 0, 0, false, 0, 0, false } }
 
 #define R_MALFORMED	"malformed command"
 #define R_EMPTY		"empty command"
@@ -110,7 +120,7 @@ struct tcase {
 #define R_ITERS		"iterations out of range"
 #define R_SLEEP		"atomic with a strategy that may sleep"
 #define R_BATOMIC	"bench does not take atomic"
-#define R_ORDER		"count must come before atomic"
+#define R_ORDER		"count must come before the options"
 #define R_BORDER	"iterations must come before the pattern"
 #define R_LIMIT		"size above the strategy's limit"
 #define R_OVF		"size x count overflows"
@@ -244,10 +254,10 @@ static const struct tcase cases[] = {
 	ERR("alloc kmalloc 64 atomic 2", EINVAL, R_ORDER),
 	ERR("alloc kmalloc 64 atomic -2", EINVAL, R_ORDER),
 	ERR("alloc kmalloc 64 atomic atomic", EINVAL, R_MANY),
-	ERR("alloc kmalloc 64 atomic x", EINVAL, R_MANY),
+	ERR("alloc kmalloc 64 atomic x", EINVAL, R_OPT),
 	ERR("alloc kmalloc 64 2 3", EINVAL, R_MANY),
 	ERR("alloc kmalloc 64 2 3 atomic", EINVAL, R_MANY),
-	ERR("alloc kmalloc 64 2 atomic x", EINVAL, R_MANY),
+	ERR("alloc kmalloc 64 2 atomic x", EINVAL, R_OPT),
 	ERR("alloc kmalloc 64 2 atomic 3", EINVAL, R_ORDER),
 	ERR("alloc kmalloc 64 ATOMIC", EINVAL, R_OPT),
 	ERR("alloc kmalloc 64 Atomic", EINVAL, R_OPT),
@@ -288,6 +298,32 @@ static const struct tcase cases[] = {
 	ERR("free 99999999999999999999", EINVAL, R_BIG),
 	FREE_S("free kmalloc\n", ML_KMALLOC),
 	FREE_S("free percpu", ML_PERCPU),
+	FREE_EVERY("free alloc_pages every 2", ML_ALLOC_PAGES, 2),
+	FREE_EVERY("free kmalloc every 1\n", ML_KMALLOC, 1),
+	ERR("free kmalloc every 0", EINVAL, "every must be 1 or more"),
+	ERR("free kmalloc every", EINVAL, "missing number after every"),
+	ERR("free kmalloc every x", EINVAL, R_NUM),
+	ERR("free kmalloc every 2 3", EINVAL, R_MANY),
+	ERR("free kmalloc each 2", EINVAL, R_MANY),
+	ERR("free all every 2", EINVAL, R_MANY),
+	/* leak: as alloc, no option, only what kmemleak reports */
+	LEAK("leak kmalloc 1K 3", ML_KMALLOC, 1024, 3),
+	LEAK("leak vmalloc 64K", ML_VMALLOC, 65536, 1),
+	LEAK("leak mempool 256 2\n", ML_MEMPOOL, 256, 2),
+	ERR("leak kmalloc 64 atomic", EINVAL, "leak takes no option"),
+	ERR("leak kmalloc 64 2 reclaimable", EINVAL, "leak takes no option"),
+	ERR("leak alloc_pages 4K", EINVAL, "kmemleak does not report this strategy's leaks"),
+	ERR("leak percpu 64", EINVAL, "kmemleak does not report this strategy's leaks"),
+	ERR("leak kmalloc 0", EINVAL, R_SIZE0),
+	ERR("leak kmalloc 5M", E2BIG, R_LIMIT),
+	/* reclaimable, with or without atomic, either order */
+	RECL("alloc kmalloc 4K 2000 reclaimable", ML_KMALLOC, 4096, 2000, false),
+	RECL("alloc kmalloc 4K reclaimable atomic", ML_KMALLOC, 4096, 1, true),
+	RECL("alloc kmem_cache 64 2 atomic reclaimable\n", ML_KMEM_CACHE, 64, 2, true),
+	ERR("alloc kmalloc 64 reclaimable reclaimable", EINVAL, R_MANY),
+	ERR("alloc kmalloc 64 atomic atomic", EINVAL, R_MANY),
+	ERR("alloc kmalloc 64 reclaimable 2", EINVAL, R_ORDER),
+	ERR("bench kmalloc 64 reclaimable", EINVAL, R_OPT),
 	ERR("free", EINVAL, R_NOFREE),
 	ERR("free\n", EINVAL, R_NOFREE),
 	ERR("free \t ", EINVAL, R_NOFREE),
@@ -492,7 +528,8 @@ static void check(const char *desc_in, const char *in, size_t len,
 	}
 	if (cmd.reason || cmd.op != e->op || cmd.strategy != e->strategy ||
 	    cmd.size != e->size || cmd.count != e->count || cmd.id != e->id ||
-	    cmd.atomic != e->atomic || cmd.pattern != e->pattern) {
+	    cmd.atomic != e->atomic || cmd.pattern != e->pattern || cmd.every != e->every ||
+	    cmd.reclaimable != e->reclaimable) {
 		snprintf(why, sizeof(why),
 			 "got op %d strategy %d size %llu count %llu id %llu atomic %d pattern %d reason %s; expected op %d strategy %d size %llu count %llu id %llu atomic %d pattern %d",
 			 (int)cmd.op, (int)cmd.strategy, (unsigned long long)cmd.size,

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memlab's tracepoints, memlab:memlab_alloc and memlab:memlab_free: one per
+ * allocation memlab makes and per free, beside the kernel's own kmem and
+ * percpu events for the same memory. Fired by track.c.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM memlab
+
+#if !defined(MEMLAB_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define MEMLAB_TRACE_H
+
+#include <linux/tracepoint.h>
+
+#include "compat.h"
+#include "memlab.h"
+
+DECLARE_EVENT_CLASS(memlab_obj,
+	TP_PROTO(const struct ml_obj *obj),
+	TP_ARGS(obj),
+	TP_STRUCT__entry(
+		__field(u32, id)
+		__string(strategy, ml_strategy_name(obj->strategy))
+		__field(u64, bytes_req)
+		__field(u64, bytes_alloc)
+	),
+	TP_fast_assign(
+		__entry->id = obj->id;
+		ml_assign_str(strategy, ml_strategy_name(obj->strategy));
+		__entry->bytes_req = obj->bytes_req;
+		__entry->bytes_alloc = obj->bytes_alloc;
+	),
+	TP_printk("id=%u strategy=%s bytes_req=%llu bytes_alloc=%llu",
+		  __entry->id, __get_str(strategy), __entry->bytes_req, __entry->bytes_alloc)
+);
+
+DEFINE_EVENT(memlab_obj, memlab_alloc,
+	TP_PROTO(const struct ml_obj *obj),
+	TP_ARGS(obj)
+);
+
+DEFINE_EVENT(memlab_obj, memlab_free,
+	TP_PROTO(const struct ml_obj *obj),
+	TP_ARGS(obj)
+);
+
+#endif /* MEMLAB_TRACE_H */
+
+/* This part must be outside the include guard. */
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE memlab_trace
+#include <trace/define_trace.h>
