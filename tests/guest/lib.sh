@@ -125,3 +125,13 @@ memlab_unload() {
 live_allocations() {
 	grep -vc '^#' "$DBG/allocations"
 }
+
+# expect_begin ERE / expect_end: the console lines matching ERE that the
+# kernel prints in between are expected, not problems (tests/rig/vm.sh).
+expect_begin() {
+	echo "memlab-expect: begin $1" >/dev/kmsg
+}
+
+expect_end() {
+	echo "memlab-expect: end" >/dev/kmsg
+}

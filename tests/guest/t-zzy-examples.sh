@@ -33,16 +33,6 @@ case " $(cat /proc/cmdline) " in
 *" kasan_multi_shot "*) multishot=yes ;;
 esac
 
-# expect_begin ERE / expect_end: the console lines matching ERE that the
-# kernel prints in between are expected, not problems (tests/rig/vm.sh).
-expect_begin() {
-	echo "memlab-expect: begin $1" >/dev/kmsg
-}
-
-expect_end() {
-	echo "memlab-expect: end" >/dev/kmsg
-}
-
 # mark: the number of kernel log lines so far; since MARK: the lines after.
 mark() {
 	dmesg | wc -l

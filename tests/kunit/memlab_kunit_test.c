@@ -652,12 +652,70 @@ static void ml_test_allocations_file(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, ml_count_lines(buf), 4, "%s", buf);
 }
 
+/* The shrinker's side: the oldest reclaimable first, the others untouched. */
+static void ml_test_reclaim(struct kunit *test)
+{
+	u64 live, reclaimed, r0;
+	const char *why = NULL;
+	u32 first, other;
+	int i;
+
+	ml_reclaim_counts(&live, &r0);
+	KUNIT_EXPECT_EQ(test, live, 0ULL);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 64, 2, ML_CTX_PROCESS, false, &other, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMEM_CACHE, 64, 5, ML_CTX_ATOMIC, true, &first, &why),
+			0);
+	ml_reclaim_counts(&live, &reclaimed);
+	KUNIT_EXPECT_EQ(test, live, 5ULL);
+
+	KUNIT_EXPECT_EQ(test, ml_reclaim(2), 2UL);
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_EQ_MSG(test, !ml_nth(first, i), i < 2, "record %d", i);
+	ml_reclaim_counts(&live, &reclaimed);
+	KUNIT_EXPECT_EQ(test, live, 3ULL);
+	KUNIT_EXPECT_EQ(test, reclaimed, r0 + 2);
+
+	/* A free by id takes it off the list; the shrinker finds the rest. */
+	KUNIT_EXPECT_EQ(test, ml_free_id(first + 2), 0);
+	KUNIT_EXPECT_EQ(test, ml_reclaim(100), 2UL);
+	KUNIT_EXPECT_EQ(test, ml_reclaim(100), 0UL);
+	ml_reclaim_counts(&live, &reclaimed);
+	KUNIT_EXPECT_EQ(test, live, 0ULL);
+	KUNIT_EXPECT_EQ(test, reclaimed, r0 + 4);
+	KUNIT_EXPECT_NOT_NULL(test, ml_obj_lookup(other));
+	KUNIT_EXPECT_NOT_NULL(test, ml_obj_lookup(other + 1));
+}
+
+/*
+ * A leaked record holds no kernel address, so kmemleak finds no reference;
+ * memlab still knows where the object is and frees it.
+ */
+static void ml_test_leak_mask(struct kunit *test)
+{
+	const char *why = NULL;
+	struct ml_obj *obj;
+	void *mem;
+	u32 id;
+
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 1024, 1, ML_CTX_LEAKED, false, &id, &why), 0);
+	obj = ml_obj_lookup(id);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	mem = ml_obj_mem(obj);
+	KUNIT_EXPECT_FALSE(test, obj->ptr == mem);
+	KUNIT_EXPECT_FALSE(test, obj->masked & BIT(BITS_PER_LONG - 1));
+	KUNIT_EXPECT_TRUE(test, virt_addr_valid(mem));
+	KUNIT_EXPECT_EQ(test, ksize(mem), (size_t)1024);
+	KUNIT_EXPECT_EQ(test, ml_free_id(id), 0);
+}
+
 static struct kunit_case ml_track_test_cases[] = {
 	KUNIT_CASE(ml_test_alloc_ids),
 	KUNIT_CASE(ml_test_free_id),
 	KUNIT_CASE(ml_test_free_strategy),
 	KUNIT_CASE(ml_test_cap),
 	KUNIT_CASE(ml_test_mempool_reserve),
+	KUNIT_CASE(ml_test_reclaim),
+	KUNIT_CASE(ml_test_leak_mask),
 	KUNIT_CASE(ml_test_fail_nth),
 	KUNIT_CASE(ml_test_allocations_file),
 	{}

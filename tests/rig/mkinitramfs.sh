@@ -35,9 +35,11 @@ for f in "$MEMLAB_TOP"/scripts/memlab-*; do
 	[ -f "$f" ] && cp "$f" "$root/memlab/scripts/"
 done
 cp "$MEMLAB_TOP"/tests/guest/*.sh "$root/memlab/tests/"
-# The fault-injection test's helper, static: the guest has no libc.
-cc -static -Os -Wall -Werror -o "$root/memlab/tests/fail-nth" "$MEMLAB_TOP/tests/guest/fail-nth.c" ||
-	die "cannot build tests/guest/fail-nth.c (a C compiler and static libc are needed)"
+# The tests' helpers, static: the guest has no libc.
+for h in fail-nth memhog; do
+	cc -static -Os -Wall -Werror -o "$root/memlab/tests/$h" "$MEMLAB_TOP/tests/guest/$h.c" ||
+		die "cannot build tests/guest/$h.c (a C compiler and static libc are needed)"
+done
 for f in "$@"; do
 	case "$f" in
 	*.ko) cp "$f" "$root/memlab/" ;;
