@@ -127,6 +127,7 @@ u64 ml_pool_bytes(u64 size, const struct ml_pool *pool);
 extern unsigned long ml_max_bytes;
 extern unsigned int ml_mempool_min;
 extern unsigned int ml_demo_order;
+extern bool ml_icount;
 
 /* pool.c */
 int ml_pools_init(void);
@@ -188,6 +189,9 @@ u64 ml_free_strategy(int s, u64 every, u64 *bytes);
 unsigned long ml_reclaim(unsigned long nr);
 void ml_reclaim_counts(u64 *live, u64 *reclaimed);
 int ml_allocations_debugfs_init(struct dentry *dir);
+
+/* pagetable.c */
+int ml_pagetable_debugfs_init(struct dentry *dir);
 
 /* shrinker.c */
 int ml_shrinker_init(void);

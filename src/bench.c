@@ -66,6 +66,12 @@ enum ml_bench_unit { ML_UNIT_NS, ML_UNIT_CYCLES, ML_NR_UNITS };
 static const char *const ml_path_names[ML_NR_PATHS] = { "raw", "tracked" };
 static const char *const ml_op_names[ML_NR_BOPS] = { "alloc", "free" };
 static const char *const ml_unit_names[ML_NR_UNITS] = { "ns", "cycles" };
+
+/* Under icount, sched_clock()'s ns are instructions (main.c, icount=1). */
+static const char *ml_unit_name(enum ml_bench_unit u)
+{
+	return u == ML_UNIT_NS && ml_icount ? "insn" : ml_unit_names[u];
+}
 static const char *const ml_pattern_names[] = {
 	[ML_BENCH_PAIR]		= "pair",
 	[ML_BENCH_BATCH]	= "batch",
@@ -471,7 +477,10 @@ static void ml_bench_show_done(struct seq_file *m, const struct ml_bench_result 
 	seq_printf(m, "batch %llu\n", r->batch);
 	seq_printf(m, "bytes_per_object %llu\n", r->per);
 	seq_printf(m, "elapsed_ms %llu\n", div_u64(r->elapsed_ns, NSEC_PER_MSEC));
-	seq_puts(m, "# cost timer <ns> <cycles>: the empty timed region, in every figure below\n");
+	if (ml_icount)
+		seq_puts(m, "# icount: the guest's clocks count instructions, so ns figures are insn\n");
+	seq_printf(m, "# cost timer <%s> <cycles>: the empty timed region, in every figure below\n",
+		   ml_unit_name(ML_UNIT_NS));
 	seq_printf(m, "cost timer %llu %llu\n", r->timer[ML_UNIT_NS], r->timer[ML_UNIT_CYCLES]);
 	seq_puts(m, "# path op unit min p50 p99 max\n");
 	for (p = 0; p < ML_NR_PATHS; p++) {
@@ -479,7 +488,7 @@ static void ml_bench_show_done(struct seq_file *m, const struct ml_bench_result 
 			for (u = 0; u < ML_NR_UNITS; u++) {
 				f = &r->fig[p][op][u];
 				seq_printf(m, "%s %s %s %llu %llu %llu %llu\n", ml_path_names[p],
-					   ml_op_names[op], ml_unit_names[u],
+					   ml_op_names[op], ml_unit_name(u),
 					   f->min, f->p50, f->p99, f->max);
 			}
 		}

@@ -18,6 +18,7 @@
  *   latency.c   the latency histogram, debugfs "latency"
  *   bench.c     the bench command, debugfs "bench"
  *   demo.c      the load-time demonstration
+ *   pagetable.c debugfs "pagetable": how each live allocation is mapped
  *   compat.h    every difference between kernel versions
  *
  * So "alloc kmalloc 64 3" is: ml_control_write() -> ml_control_exec() ->
@@ -80,6 +81,14 @@ static const struct kernel_param_ops ml_bool_ops = {
 
 module_param_cb(demo, &ml_bool_ops, &demo, 0444);
 MODULE_PARM_DESC(demo, "Run the demonstration of every strategy at load, keep it live until unload (default 1)");
+
+/*
+ * Under QEMU's -icount shift=0, the guest's clocks advance one ns per guest
+ * instruction: the bench's "ns" are then instructions, and it says so.
+ */
+bool ml_icount;
+module_param_cb(icount, &ml_bool_ops, &ml_icount, 0444);
+MODULE_PARM_DESC(icount, "The machine counts instructions as time (QEMU -icount shift=0): the bench reports unit insn in place of ns (default 0)");
 
 static unsigned long ml_half_of_ram(void)
 {
@@ -167,6 +176,7 @@ static int ml_debugfs_init(void)
 	ml_bench_debugfs_init(ml_debug_dir);
 	ml_pools_debugfs_init(ml_debug_dir);
 	ml_latency_debugfs_init(ml_debug_dir);
+	ml_pagetable_debugfs_init(ml_debug_dir);
 	return 0;
 }
 

@@ -16,6 +16,9 @@ out=$2
 command -v gnuplot >/dev/null || die "gnuplot missing (apt-get install gnuplot-nox)"
 head -n 1 "$csv" | grep -q '^strategy,size,pattern,' || die "bench-plot.sh: $csv is not memlab-bench's CSV"
 mkdir -p "$out"
+# The CSV's unit: ns, or insn when the bench counted instructions (icount).
+unit=ns
+head -n 1 "$csv" | grep -q 'raw_alloc_p50_insn' && unit="insn, instructions executed"
 
 data=$(mktemp -d "${TMPDIR:-/tmp}/memlab-plot.XXXXXX")
 trap 'rm -rf "$data"' EXIT
@@ -52,7 +55,7 @@ set output '$out/bench-$p.png'
 set title "memlab bench, $p pattern: p50 latency of one allocation (raw API)"
 set logscale xy
 set xlabel "size (bytes)"
-set ylabel "p50 alloc latency (ns)"
+set ylabel "p50 alloc latency ($unit)"
 set xtics ($xtics)
 set grid
 set key outside right top

@@ -8,7 +8,10 @@
 # repeat (within a boot and between boots). Reported, not asserted:
 # figures under emulation are not bare-metal figures (docs/bench.md).
 #
-# Environment: KERNEL (6.1), BENCH_ITERATIONS (10000, the matrix's),
+# ICOUNT=1 boots the bench VMs with QEMU's -icount shift=0 (one CPU): the
+# guest's clocks count instructions, and every figure is in insn, not ns.
+#
+# Environment: KERNEL (6.1), ICOUNT (0), BENCH_ITERATIONS (10000, the matrix's),
 # BENCH_REPEAT (5), BENCH_REPEAT_ITERATIONS (50000, each repeated run's),
 # BENCH_BOOTS (3), BENCH_TIMEOUT (seconds, 2400), ACCEL (see vm.sh).
 #
@@ -38,6 +41,12 @@ case "$boots" in
 esac
 append="quiet mlbenchiters=${BENCH_ITERATIONS:-10000} mlbenchrepeat=${BENCH_REPEAT:-5}"
 append="$append mlbenchrepiters=${BENCH_REPEAT_ITERATIONS:-50000}"
+unit=ns
+if [ "${ICOUNT:-0}" = 1 ]; then
+	append="$append mlicount=1"
+	unit=insn
+	say "ICOUNT=1: one CPU under -icount shift=0: every figure is instructions executed (insn), not time"
+fi
 status=0
 
 # boot N DIR [APPEND]: one bench VM, its console and results into DIR.
@@ -100,7 +109,7 @@ done
 sh "$MEMLAB_TOP/tests/rig/bench-plot.sh" "$out/bench.csv" "$out"
 
 echo
-echo "memlab bench on $kver ($(cut -d' ' -f1 "$out/time") $(cut -d' ' -f2 "$out/time")s); p50 and p99 in ns:"
+echo "memlab bench on $kver ($(cut -d' ' -f1 "$out/time") $(cut -d' ' -f2 "$out/time")s); p50 and p99 in $unit:"
 awk -F, '
 	NR == 1 {
 		printf "%-11s %8s %-5s %6s %9s %9s %9s %9s %9s %9s %8s\n", "strategy", "size",
@@ -117,7 +126,11 @@ awk -F, '
 # 12 tracked alloc p50, 20 tracked_over_raw (alloc + free, net of the
 # timer), 21 the boot.
 goals() {
-	echo "Figures under TCG emulation, see docs/bench.md (reported, not asserted):"
+	if [ "$unit" = insn ]; then
+		echo "Figures in instructions (QEMU -icount shift=0, one CPU), see docs/bench.md (reported, not asserted):"
+	else
+		echo "Figures under TCG emulation, see docs/bench.md (reported, not asserted):"
+	fi
 	for s in kmalloc kmem_cache; do
 		awk -F, -v s="$s" "$awk_median"'
 		NR > 1 && $1 == s { all[++n] = $20; v[$21, ++k[$21]] = $20; if ($21 > nb) nb = $21 }
@@ -133,10 +146,13 @@ goals() {
 				s, m, n, nb, all[1], all[n], per
 		}' "$out/repeat.csv"
 	done
+	# What memlab adds, per strategy, at 64 B and 4 KiB (the matrix, pair).
+	awk -F, 'NR > 1 && $3 == "pair" && ($2 == 64 || $2 == 4096) { r[$1] = r[$1] sprintf(" %s B: %s", $2, $20) }
+		END { for (s in r) printf "  tracked/raw, %s pair:%s\n", s, r[s] }' "$out/bench.csv" | sort
 	# Within one boot, the largest distance of a run from the boot's median.
 	for s in kmalloc kmem_cache; do
 		for col in 7:raw 12:tracked; do
-			awk -F, -v s="$s" -v c="${col%%:*}" -v what="${col#*:}" "$awk_median"'
+			awk -F, -v s="$s" -v c="${col%%:*}" -v what="${col#*:}" -v unit="$unit" "$awk_median"'
 			NR > 1 && $1 == s { v[$21, ++k[$21]] = $c; if ($21 > nb) nb = $21 }
 			END {
 				if (!nb) exit
@@ -148,14 +164,14 @@ goals() {
 					for (i = 1; i <= k[b]; i++) { e = one[i] - m; if (e < 0) e = -e; if (e > d) d = e }
 					d = m ? 100 * d / m : 0
 					if (d > worst) worst = d
-					per = per sprintf(" %d ns +-%.1f%%", m, d)
+					per = per sprintf(" %d %s +-%.1f%%", m, unit, d)
 					if (lo == "" || m < lo) lo = m
 					if (hi == "" || m > hi) hi = m
 				}
 				printf "  repeatability, %s 64 B pair, %s alloc p50 within a boot: worst +-%.1f%% (each boot:%s)\n",
 					s, what, worst, per
 				if (nb > 1)
-					printf "    between boots, the boots'"'"' medians: %d..%d ns (%.1f%% apart)\n", lo, hi, lo ? 100 * (hi - lo) / lo : 0
+					printf "    between boots, the boots'"'"' medians: %d..%d %s (%.1f%% apart)\n", lo, hi, unit, lo ? 100 * (hi - lo) / lo : 0
 			}' "$out/repeat.csv"
 		done
 	done

@@ -66,12 +66,17 @@ results=$outdir/results.ktap
 cmdline="console=ttyS0 log_buf_len=8M panic=-1 mlmode=$mode${filter:+ mltests=$filter} $append"
 kvm_mark=$MEMLAB_CACHE/kvm.$(basename "$kimage")
 
+# ICOUNT=1 (TCG only): the guest's clocks, its TSC too, advance one ns per
+# guest instruction (-icount shift=0), whatever the host does; one CPU,
+# since with two the guest does not reach user space.
 qemu_args() {
 	# $1: accel
 	if [ "$1" = kvm ]; then
-		echo "-accel kvm -cpu host"
+		echo "-accel kvm -cpu host -smp 2"
+	elif [ "${ICOUNT:-0}" = 1 ]; then
+		echo "-accel tcg -cpu max -smp 1 -icount shift=0,sleep=off"
 	else
-		echo "-accel tcg -cpu max"
+		echo "-accel tcg -cpu max -smp 2"
 	fi
 }
 
@@ -80,7 +85,7 @@ run_qemu() {
 	: >"$console"
 	: >"$results"
 	# shellcheck disable=SC2046
-	qemu-system-x86_64 $(qemu_args "$1") -smp 2 -m "${MEMLAB_VM_MEM:-2G}" \
+	qemu-system-x86_64 $(qemu_args "$1") -m "${MEMLAB_VM_MEM:-2G}" \
 		-display none -monitor none -no-reboot \
 		-serial "file:$console" -serial "file:$results" \
 		-kernel "$kimage" -initrd "$initrd" -append "$cmdline" \
@@ -187,6 +192,7 @@ judge_windows() {
 }
 
 accel=${ACCEL:-auto}
+[ "${ICOUNT:-0}" = 1 ] && accel=tcg
 if [ "$accel" = auto ]; then
 	accel=tcg
 	if [ -w /dev/kvm ] && [ -f "$kvm_mark.good" ]; then
