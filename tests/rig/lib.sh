@@ -132,6 +132,10 @@ in_root() {
 		[ -z "$d" ] || mount --bind "$d" "$r$d"
 		exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
 			DEBIAN_FRONTEND=noninteractive chroot "$r" "$@"' in_root "$@"
+	ir_rc=$?
+	# The mount point, empty again, is not kept.
+	[ -z "$2" ] || rmdir "$1$2" 2>/dev/null || true
+	return "$ir_rc"
 }
 
 # kernel_load NAME [build]: the facts about kernel NAME (6.1, 6.12, 7.3,
