@@ -173,9 +173,13 @@ void ml_pool_put(struct ml_pool *pool)
 {
 	if (!refcount_dec_and_mutex_lock(&pool->ref, &ml_pools_lock))
 		return;
+	/*
+	 * Destroyed under the lock: a new pool of the same size must not be
+	 * made while this one's cache still has its name (in sysfs, debugfs).
+	 */
 	list_del(&pool->node);
-	mutex_unlock(&ml_pools_lock);
 	ml_pool_destroy(pool);
+	mutex_unlock(&ml_pools_lock);
 }
 
 static void ml_pool_put_work(struct work_struct *work)
