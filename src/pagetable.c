@@ -5,11 +5,12 @@
  *
  *   id strategy region leaf pages runs pfn
  *
- * region  where its address lies: "direct" (the direct map of all RAM),
- *         "vmalloc" (the vmalloc area), or "percpu" for a per-CPU
- *         allocation, whose columns describe the copy of the first possible
- *         CPU (a chunk of the per-CPU allocator: the first chunk sits in the
- *         direct map, later ones are mapped in the vmalloc area)
+ * region  where its address lies: "direct" (the direct map of all RAM) or
+ *         "vmalloc" (the vmalloc area); a per-CPU allocation is described by
+ *         the copy of the first possible CPU, and is "percpu" when that copy
+ *         is in the first chunk, the per-CPU area set up at boot (embedded
+ *         in the direct map), "vmalloc" when it is in a chunk that the
+ *         per-CPU allocator added later and mapped in the vmalloc area
  * leaf    the page size of the page-table entry that maps its first page,
  *         from the kernel's own page-table walk (lookup_address() on x86)
  * pages   the pages its bytes span (for percpu, one copy's)
@@ -131,10 +132,10 @@ static void ml_pt_fill(const struct ml_obj *obj, void *arg)
 		addr = mem.ptr;
 		break;
 	}
-	if (obj->strategy == ML_PERCPU)
-		row->region = ML_REGION_PERCPU;
-	else if (is_vmalloc_addr(addr))
+	if (is_vmalloc_addr(addr))
 		row->region = ML_REGION_VMALLOC;
+	else if (obj->strategy == ML_PERCPU)
+		row->region = ML_REGION_PERCPU;
 	else
 		row->region = ML_REGION_DIRECT;
 	ml_pt_walk(row, addr, bytes);
