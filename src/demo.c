@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/mm.h>
+#include <linux/pageblock-flags.h>
 #include <linux/mempool.h>
 #include <linux/percpu.h>
 #include <linux/gcd.h>
@@ -167,9 +168,13 @@ static void ml_demo_alloc_pages(void)
 	if (!obj)
 		return;
 	pfn = page_to_pfn(obj->page);
-	pr_info("demo alloc_pages: order %u gave 2^%u = %lu physically contiguous pages, pfn %lu to %lu (%llu bytes), one free block of the buddy allocator (see /proc/buddyinfo)\n",
+	pr_info("demo alloc_pages: order %u gave 2^%u = %lu physically contiguous pages, pfn %lu to %lu (%llu bytes), one block of the buddy allocator, aligned: its first pfn is a multiple of %lu; %s\n",
 		ml_demo_order, ml_demo_order, 1UL << ml_demo_order, pfn,
-		pfn + (1UL << ml_demo_order) - 1, obj->bytes_alloc);
+		pfn + (1UL << ml_demo_order) - 1, obj->bytes_alloc, 1UL << ml_demo_order,
+		ml_demo_order <= PAGE_ALLOC_COSTLY_ORDER ||
+		(IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) && ml_demo_order == pageblock_order) ?
+		"an order the per-CPU free lists keep, unseen by /proc/buddyinfo" :
+		"an order no per-CPU list keeps: it came off the free lists of /proc/buddyinfo");
 }
 
 static void ml_demo_mempool(void)
@@ -180,7 +185,7 @@ static void ml_demo_mempool(void)
 	if (!obj)
 		return;
 	pool = obj->pool->mempool;
-	pr_info("demo mempool: %s keeps %d elements of %zu bytes in reserve; mempool_alloc took this one from the allocator, so the reserve still holds %d, kept for when the allocator says no\n",
+	pr_info("demo mempool: %s keeps %d elements of %zu bytes in reserve; mempool_alloc took this one from the allocator, on a first try without reclaim or I/O, so the reserve still holds %d, for when that try fails\n",
 		obj->pool->name, pool->min_nr, obj->pool->elem_size, pool->curr_nr);
 }
 

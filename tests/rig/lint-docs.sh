@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # README.md and README.zh-CN.md must stay in step: the same sections (the
 # sequence of ## and ### headings), the same commands (every fenced code
-# block, byte for byte, in order) and the same parameters, files, commands
+# block, byte for byte, in order, but for the comments of ```sh blocks) and the same parameters, files, commands
 # and errors (the `code` in the first column of every table row, in order).
 # Prints what differs and exits 1 when they are not in step.
 #
@@ -30,10 +30,32 @@ headings() {
 	' "$1"
 }
 
-# blocks FILE: every fenced code block, fences included, in order.
+# blocks FILE: every fenced code block, fences included, in order. In a
+# ```sh block a comment (a # outside quotes, at the start of a word) may be
+# translated: it is left out, with the blanks before it.
 blocks() {
 	awk '
-	/^```/ { print; fence = !fence; if (!fence) print "----"; next }
+	function uncomment(l,    i, c, q, out) {
+		q = ""
+		for (i = 1; i <= length(l); i++) {
+			c = substr(l, i, 1)
+			if (q == "" && c == "#" && (i == 1 || substr(l, i - 1, 1) ~ /[ \t]/)) {
+				sub(/[ \t]+$/, "", out)
+				return out
+			}
+			if (q != "\047" && c == "\\") {
+				out = out c substr(l, i + 1, 1)
+				i++
+				continue
+			}
+			if (q == "" && (c == "\047" || c == "\"")) q = c
+			else if (c == q) q = ""
+			out = out c
+		}
+		return out
+	}
+	/^```/ { print; sh = !fence && $0 == "```sh"; fence = !fence; if (!fence) print "----"; next }
+	fence && sh { print uncomment($0); next }
 	fence { print }
 	' "$1"
 }
