@@ -5,7 +5,9 @@
 # block, run as written with "sh -e" (a command that exits non-zero fails
 # the block). Blocks share the kernel's state (a module a block loads stays
 # loaded for the next), not shell variables. A last test checks that the
-# lessons leave memlab unloaded.
+# lessons leave memlab unloaded. A block fenced "```sh debug" is for the
+# debug kernel's tools (kmemleak, KASAN, failslab): it runs where the
+# kernel has kmemleak, and is skipped elsewhere.
 #
 # usage: readme-commands.sh [README.md] > t-0-readme.sh
 # then:  mkinitramfs.sh OUT.cpio.gz MEMLAB.KO t-0-readme.sh   (runs first, as t-0-readme)
@@ -26,7 +28,7 @@ function plain(s) {
 function flush_block() {
 	nblocks++
 	printf "cat >\"$D/block-%d.sh\" <<'\''%s'\''\n%s%s\n", nblocks, eof, body, eof
-	printf "block \"lesson %s, block %d: %s\" \"$D/block-%d.sh\"\n\n", plain(lesson), ++inlesson, plain(first), nblocks
+	printf "%s \"lesson %s, block %d: %s\" \"$D/block-%d.sh\"\n\n", debug ? "block_debug" : "block", plain(lesson), ++inlesson, plain(first), nblocks
 }
 /^```/ && infence {
 	infence = 0
@@ -49,7 +51,8 @@ infence {
 }
 /^```/ {
 	infence = 1
-	take = (chapter == "Lessons" && lesson != "" && $0 == "```sh")
+	take = (chapter == "Lessons" && lesson != "" && ($0 == "```sh" || $0 == "```sh debug"))
+	debug = ($0 == "```sh debug")
 	body = ""
 	first = ""
 	next
@@ -88,6 +91,15 @@ BEGIN {
 	print "\t\tktap_test_fail \"$1\""
 	print "\t\t# A failed block may leave memlab loaded: the next starts clean."
 	print "\t\tgrep -q \"^memlab \" /proc/modules && rmmod memlab"
+	print "\tfi"
+	print "}"
+	print ""
+	print "# block_debug DESCRIPTION FILE: a block for the tools of the debug kernel."
+	print "block_debug() {"
+	print "\tif [ -e /sys/kernel/debug/kmemleak ]; then"
+	print "\t\tblock \"$@\""
+	print "\telse"
+	print "\t\tktap_test_skip \"$1: for the debug kernel (make vm KERNEL=debug)\""
 	print "\tfi"
 	print "}"
 	print ""
