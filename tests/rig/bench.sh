@@ -13,7 +13,9 @@
 #
 # Environment: KERNEL (6.1), ICOUNT (0), BENCH_ITERATIONS (10000, the matrix's),
 # BENCH_REPEAT (5), BENCH_REPEAT_ITERATIONS (50000, each repeated run's),
-# BENCH_BOOTS (3), BENCH_TIMEOUT (seconds, 2400), ACCEL (see vm.sh).
+# BENCH_BOOTS (3), BENCH_SIZES (the matrix's sizes, in bytes, separated by
+# spaces: all of memlab-bench's by default; "64 4096" is the least that
+# goals.txt needs), BENCH_TIMEOUT (seconds, 2400), ACCEL (see vm.sh).
 #
 # Why several boots: under emulation, where the kernel and the module land
 # in memory changes from one boot to the next, and with it what the same
@@ -41,6 +43,12 @@ case "$boots" in
 esac
 append="quiet mlbenchiters=${BENCH_ITERATIONS:-10000} mlbenchrepeat=${BENCH_REPEAT:-5}"
 append="$append mlbenchrepiters=${BENCH_REPEAT_ITERATIONS:-50000}"
+if [ -n "${BENCH_SIZES:-}" ]; then
+	case "$BENCH_SIZES" in
+	*[!0-9\ ]*) die "BENCH_SIZES=$BENCH_SIZES: must be sizes in bytes, separated by spaces" ;;
+	esac
+	append="$append mlbenchsizes=$(echo "$BENCH_SIZES" | tr -s ' ' | sed 's/^ //; s/ $//' | tr ' ' ,)"
+fi
 unit=ns
 if [ "${ICOUNT:-0}" = 1 ]; then
 	append="$append mlicount=1"

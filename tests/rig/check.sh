@@ -7,7 +7,8 @@
 # Environment: KERNELS (default "6.1 6.12 7.3 debug", the names lib.sh's
 # kernel_load knows; debug is the debug kernel that tests/rig/debug-kernel.sh
 # builds once and caches), FUZZ_SECONDS (60), MEMLAB_TESTS (only in-guest
-# tests whose name contains it).
+# tests whose name contains it), CHECK_SLOWEST (10, how many of the slowest
+# in-guest tests the time summary at the end lists).
 set -u
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -20,6 +21,7 @@ rm -rf "$out"
 mkdir -p "$out"
 summary=$out/summary.txt
 : >"$summary"
+: >"$out/times"
 total_start=$(now)
 
 # record NAME KTAP_FILE SECONDS: count the file's results into the summary.
@@ -32,6 +34,7 @@ record() {
 		tee -a "$summary" >&2
 	grep -E '^ *not ok' "$2" | sed "s|^|    $1: |" >&2
 	echo "$p $f $s" >>"$out/counts"
+	echo "$3 $1" >>"$out/times"
 }
 
 # stage NAME COMMAND...: run a host-side KTAP producer, record its results.
@@ -124,6 +127,18 @@ while read -r p f s; do
 	skipped=$((skipped + s))
 done <"$out/counts"
 total=$(($(now) - total_start))
+# Where the time went: each stage, slowest first, then the slowest in-guest
+# tests of all kernels (tests/guest/run.sh's "took Ns" lines).
+{
+	echo "time per stage, slowest first:"
+	sort -rn "$out/times" | awk '{ printf "  %-20s %5ds\n", $2, $1 }'
+	echo "slowest in-guest tests:"
+	for k in $kernels; do
+		[ -f "$out/$k/results.ktap" ] || continue
+		tr -d '\r' <"$out/$k/results.ktap" |
+			sed -n "s/^# memlab-test: \(.*\) took \([0-9]*\)s\$/\2 $k \1/p"
+	done | sort -rn | head -n "${CHECK_SLOWEST:-10}" | awk '{ printf "  %-20s %5ds\n", $2 " " $3, $1 }'
+} | tee -a "$summary" >&2
 printf '%-22s %5s  (%ss, %dm%02ds)\n' "total time" "" "$total" $((total / 60)) $((total % 60)) |
 	tee -a "$summary" >&2
 say "make check took ${total}s; results in $out"

@@ -23,7 +23,7 @@ what=$mode
 # The lists of what is wanted: packages with why, kernels, and the trixie
 # root's extra packages.
 pkgs_file=$(mktemp "${TMPDIR:-/tmp}/memlab-deps.XXXXXX")
-trap 'rm -f "$pkgs_file"' EXIT
+trap 'rm -f "$pkgs_file" "$pkgs_file.why"' EXIT
 kernels=
 images=
 root_extra=
@@ -68,6 +68,15 @@ base() {
 	need "build-essential kmod xz-utils zstd" "to build memlab.ko (make, gcc) and read modules (modinfo)"
 }
 
+# What make demo, make vm and make bench build with: make and a C compiler
+# (the kernel headers bring the gcc the kernel was built with), and static
+# libc for the initramfs's small helpers. Not build-essential (g++, dpkg-dev
+# and its perl), nor kmod and the decompressors, which only the host's own
+# modules need.
+base_vm() {
+	need "make gcc libc6-dev" "to build memlab.ko (make, gcc) and the initramfs's static helpers (libc6-dev)"
+}
+
 vm() {
 	need "qemu-system-x86 busybox-static cpio gzip" "to boot a VM (QEMU) with memlab in its initramfs (busybox, cpio)"
 }
@@ -110,7 +119,7 @@ lint) lint_deps ;;
 demo | vm | bench)
 	k=${1:-${KERNEL:-6.1}}
 	what="make $mode KERNEL=$k"
-	base
+	base_vm
 	vm
 	[ "$mode" != bench ] || need gnuplot-nox "to plot the benchmark's figures (PNG)"
 	want_kernel "$k" image
@@ -148,12 +157,38 @@ while IFS='|' read -r list reason; do
 	fi
 done <"$pkgs_file"
 
+# fetch_mb PACKAGES...: what apt would download to install them (with the
+# dependencies they bring), in MB, one decimal.
+fetch_mb() {
+	apt-get install -y -qq --no-install-recommends --print-uris "$@" 2>/dev/null |
+		awk '$2 ~ /\.deb$/ && $3 ~ /^[0-9]+$/ { b += $3 } END { printf "%.1f", b / 1048576 }'
+}
+
 if [ -n "$missing" ]; then
 	if ! command -v apt-get >/dev/null 2>&1 || [ "$(id -u)" -ne 0 ]; then
 		die "missing packages; as root run: apt-get install$missing"
 	fi
-	say "installing, for $what:$why"
 	apt-get update -qq >/dev/null || die "apt-get update failed"
+	# Each group's download: what it adds to the groups before it.
+	sized=""
+	so_far=""
+	prev=0
+	total=0
+	printf '%s\n' "$why" >"$pkgs_file.why"
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		list=${line%%:*}
+		list=${list#"${list%%[! ]*}"}
+		# shellcheck disable=SC2086
+		total=$(fetch_mb $so_far $list)
+		add=$(awk -v a="$total" -v b="$prev" 'BEGIN { printf "%.1f", a - b }')
+		sized="$sized
+  $list ($add MB):${line#*:}"
+		so_far="$so_far $list"
+		prev=$total
+	done <"$pkgs_file.why"
+	rm -f "$pkgs_file.why"
+	say "installing, for $what ($total MB to download):$sized"
 	# shellcheck disable=SC2086
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		-o DPkg::Lock::Timeout=600 $missing >"${TMPDIR:-/tmp}/memlab-apt.log" 2>&1 ||
@@ -212,16 +247,20 @@ for k in $images; do
 		rm -rf "$dir.tmp/x" "$deb_dir"
 	else
 		pkg=linux-image-$kver-unsigned
-		say "fetching kernel image $kver ($pkg) into $dir, for $what"
+		size=$(apt-cache show "$pkg" 2>/dev/null | sed -n 's/^Size: //p' | head -n 1)
+		say "fetching kernel image $kver ($pkg${size:+, $((size / 1048576)) MB}) into $dir, for $what: QEMU boots its vmlinuz, the one file kept"
 		(cd "$deb_dir" && apt-get download -qq "$pkg" >/dev/null 2>&1) || {
 			(apt-get update -qq && cd "$deb_dir" && apt-get download -qq "$pkg") >/dev/null 2>&1 ||
 				die "cannot download $pkg"
 		}
 		rm -rf "$dir.tmp"
 		mkdir -p "$dir.tmp"
-		dpkg -x "$deb_dir"/linux-image-*.deb "$dir.tmp"
-		# Only the kernel and its config are used; the modules tree is 400 MB.
-		rm -rf "$dir.tmp/lib" "$dir.tmp/usr" "$deb_dir"
+		# Only the kernel and its config are used: those two files are
+		# unpacked, not the 400 MB of modules.
+		dpkg-deb --fsys-tarfile "$deb_dir"/linux-image-*.deb |
+			tar -x -C "$dir.tmp" "./boot/vmlinuz-$kver" "./boot/config-$kver" ||
+			die "cannot unpack boot/vmlinuz-$kver from $pkg"
+		rm -rf "$deb_dir"
 	fi
 	[ -f "$dir.tmp/boot/vmlinuz-$kver" ] || die "no vmlinuz in $pkg"
 	rm -rf "$dir"
