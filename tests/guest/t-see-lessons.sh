@@ -1,0 +1,193 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# What README's lessons on fragmentation, tracepoints and per-CPU memory (and
+# the figures of lessons 3 and 4) say a learner sees, checked:
+#  - free alloc_pages every 2 leaves every other page held, so freed pages
+#    cannot merge with their buddies: buddyinfo's order-0 count and the
+#    unusable index rise; memlab's pages are unmovable (they made pageblocks
+#    Unmovable) and compaction leaves every one of them where it was;
+#  - memlab's events and the kernel's agree on counts and sizes;
+#  - a per-CPU allocation is one copy per possible CPU, in the first chunk,
+#    and more chunks grow the Percpu line of meminfo;
+#  - memlab-200's slab figures with and without slab debugging.
+# shellcheck disable=SC2016 # awk programs and eval'd checks, in single quotes
+# shellcheck source=tests/guest/ktap.sh
+. "$(dirname "$0")/ktap.sh"
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+PT=$DBG/pagetable
+T=/sys/kernel/tracing
+EX=/sys/kernel/debug/extfrag
+compaction=no
+[ -e /proc/sys/vm/compact_memory ] && compaction=yes
+
+# Free order-0 pages of every zone, from buddyinfo; unmovable pageblocks of
+# every zone, from pagetypeinfo; the largest order-1 unusable index.
+order0() {
+	awk '{ n += $5 } END { print n }' /proc/buddyinfo
+}
+unmovable_blocks() {
+	awk '/^Number of blocks type/ { on = 1; next } on && /zone/ { n += $5 } END { print n }' /proc/pagetypeinfo
+}
+unmovable_order0() {
+	awk '/type +Unmovable/ { n += $7 } END { print n }' /proc/pagetypeinfo
+}
+unusable1() {
+	awk '{ if ($6 > m) m = $6 } END { print m + 0 }' "$EX/unusable_index"
+}
+vmstat() {
+	awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat
+}
+pfns() {
+	awk '$2 == "alloc_pages" && $5 == 1 { print $7 }' "$PT"
+}
+
+ktap_print_header "what the lessons on fragmentation, tracepoints and per-CPU memory show"
+ktap_set_plan 26
+
+# Fragmentation.
+memlab_load demo=0 max_bytes=512M || exit 1
+ub0=$(unmovable_blocks)
+z0=$(order0)
+ktap_expect_eq "alloc alloc_pages 4K 100000" OK "$(ctl 'alloc alloc_pages 4K 100000')"
+ub1=$(unmovable_blocks)
+blocks=$(pfns | awk '{ print int($1 / 512) }' | sort -u | wc -l)
+ktap_print_msg "unmovable pageblocks $ub0 -> $ub1; memlab's pages are in $blocks pageblocks"
+ktap_check "memlab's pages made pageblocks Unmovable" [ "$ub1" -gt "$ub0" ]
+ktap_check "100,000 pages lie in at least 196 pageblocks" [ "$blocks" -ge 196 ]
+pfns >/tmp/pfns.all
+u0=$(unmovable_order0)
+[ -e "$EX/unusable_index" ] && i0=$(unusable1)
+ktap_expect_eq "free alloc_pages every 2" OK "$(ctl 'free alloc_pages every 2')"
+ktap_expect_eq "half of them are left" 50000 "$(stat_field alloc_pages live)"
+ktap_expect_eq "the odd ids went, the even ones stay" 0 \
+	"$(awk '$2 == "alloc_pages" && $1 % 2 { n++ } END { print n + 0 }' "$PT")"
+pfns >/tmp/pfns.kept
+z1=$(order0)
+u1=$(unmovable_order0)
+ktap_print_msg "buddyinfo order 0: $z0 -> $z1; pagetypeinfo Unmovable order 0: $u0 -> $u1"
+ktap_check "buddyinfo's order-0 column grew by at least 25,000 pages" [ $((z1 - z0)) -ge 25000 ]
+ktap_check "on the Unmovable free lists" [ $((u1 - u0)) -ge 25000 ]
+# The freed pages whose buddy (pfn ^ 1) is still held cannot merge.
+pinned=$(awk 'NR == FNR { kept[$1] = 1; next } !($1 in kept) { f++; b = ($1 % 2) ? $1 - 1 : $1 + 1; if (b in kept) p++ }
+	END { print p + 0, f + 0 }' /tmp/pfns.kept /tmp/pfns.all)
+ktap_print_msg "freed pages whose buddy memlab still holds: $pinned"
+ktap_check "most freed pages have their buddy still held" \
+	eval 'set -- $pinned; [ $(($1 * 2)) -ge "$2" ] && [ "$2" -eq 50000 ]'
+gaps=$(awk 'NR > 1 && $1 - p == 2 { g++ } { p = $1 } NR == 1000 { exit } END { print g + 0 }' /tmp/pfns.kept)
+ktap_check "the pfns left go up by 2 (first 1000: $gaps)" [ "$gaps" -ge 500 ]
+if [ -e "$EX/unusable_index" ]; then
+	i1=$(unusable1)
+	ktap_print_msg "unusable_index at order 1: $i0 -> $i1"
+	ktap_check "the unusable index at order 1 rose by at least 0.05" \
+		eval '[ "$(awk -v a="$i0" -v b="$i1" "BEGIN { print (b - a >= 0.05) }")" = 1 ]'
+else
+	ktap_test_skip "the unusable index (this kernel has no $EX)"
+fi
+ktap_expect_eq "an order-10 block is still there to take" OK "$(ctl 'alloc alloc_pages 4M')"
+if [ "$compaction" = yes ]; then
+	m0=$(vmstat compact_migrate_scanned)
+	echo 1 >/proc/sys/vm/compact_memory
+	m1=$(vmstat compact_migrate_scanned)
+	ktap_print_msg "compact_migrate_scanned $m0 -> $m1"
+	ktap_check "compaction ran (compact_migrate_scanned grew)" [ "$m1" -gt "$m0" ]
+	pfns >/tmp/pfns.after
+	ktap_check "compaction moved none of memlab's pages" cmp -s /tmp/pfns.kept /tmp/pfns.after
+else
+	ktap_test_skip "compaction ran (no CONFIG_COMPACTION)"
+	ktap_test_skip "compaction moved none of memlab's pages (no CONFIG_COMPACTION)"
+fi
+memlab_unload
+
+# Tracepoints: memlab's events beside the kernel's.
+memlab_load demo=0 || exit 1
+[ -d $T/events/kmem ] || mount -t tracefs tracefs $T
+echo 0 >$T/tracing_on
+echo >$T/set_event
+: >$T/trace
+echo $$ >$T/set_event_pid
+echo 'bytes_req == 100' >$T/events/kmem/kmalloc/filter
+echo 'order == 5' >$T/events/kmem/mm_page_alloc/filter
+echo 'order == 5' >$T/events/kmem/mm_page_free/filter
+echo 'size == 64' >$T/events/percpu/percpu_alloc_percpu/filter
+for e in kmem/kmalloc kmem/kfree kmem/mm_page_alloc kmem/mm_page_free \
+	percpu/percpu_alloc_percpu percpu/percpu_free_percpu memlab; do
+	echo 1 >"$T/events/$e/enable"
+done
+echo 1 >$T/tracing_on
+# Written by this shell itself (set_event_pid), not by ctl's subshell.
+echo 'alloc kmalloc 100 2' >"$CTL"
+echo 'alloc alloc_pages 128K' >"$CTL"
+echo 'alloc percpu 64' >"$CTL"
+pagepfn=$(awk '$2 == "alloc_pages" { print $7 }' "$PT")
+slot=$(awk '$1 == "kmalloc-128" { print $4 }' /proc/slabinfo)
+echo 'free all' >"$CTL"
+echo 0 >$T/tracing_on
+grep -v '^#' $T/trace >/tmp/trace.txt
+echo >$T/set_event
+echo >$T/set_event_pid
+for e in kmem/kmalloc kmem/mm_page_alloc kmem/mm_page_free percpu/percpu_alloc_percpu; do
+	echo 0 >"$T/events/$e/filter"
+done
+echo 1 >$T/tracing_on
+# field NAME [LINE-PATTERN]: the values of NAME= in the trace lines matching.
+field() {
+	awk -v f="$1=" -v pat="${2:-.}" '$0 ~ pat { for (i = 1; i <= NF; i++) if (index($i, f) == 1) print substr($i, length(f) + 1) }' /tmp/trace.txt
+}
+ev() {
+	grep -c "$1" /tmp/trace.txt
+}
+ktap_expect_eq "memlab_alloc and memlab_free: 4 each, as the counters" "4 4 4 4" \
+	"$(ev ' memlab_alloc: ') $(ev ' memlab_free: ') $(stat_field total allocs) $(stat_field total frees)"
+ktap_expect_eq "kmalloc: 2 events from memlab, bytes_req 100 each, as memlab's" "100 100" \
+	"$(field bytes_req 'kmalloc: call_site=ml_kmalloc_alloc' | tr '\n' ' ' | sed 's/ $//')"
+ktap_expect_eq "kmalloc: the kernel's bytes_alloc is the kmalloc-128 slot, memlab's the bucket" \
+	"$slot $slot 128 128" \
+	"$(field bytes_alloc 'kmalloc: call_site=ml_kmalloc_alloc' | tr '\n' ' ')$(field bytes_alloc 'memlab_alloc: .*strategy=kmalloc' | tr '\n' ' ' | sed 's/ $//')"
+ptrs=$(field ptr 'kmalloc: call_site=ml_kmalloc_alloc' | sort | tr '\n' ' ')
+ktap_expect_eq "kfree: both objects given back (the same hashed ptr)" "$ptrs" \
+	"$(for p in $ptrs; do field ptr 'kfree: ' | grep -x "$p"; done | sort | tr '\n' ' ')"
+ktap_expect_eq "alloc_pages: one order-5 mm_page_alloc, unmovable, at the pagetable's pfn, and its mm_page_free" \
+	"1 0 $pagepfn 1 131072" \
+	"$(ev 'mm_page_alloc: ') $(field migratetype mm_page_alloc) $(printf '%d' "$(field pfn mm_page_alloc)") $(ev 'mm_page_free: ') $(field bytes_alloc 'strategy=alloc_pages' | head -n 1)"
+kb=$(field bytes_alloc percpu_alloc_percpu)
+mb=$(field bytes_alloc 'memlab_alloc: .*strategy=percpu')
+ktap_print_msg "percpu_alloc_percpu bytes_alloc $kb, memlab's $mb"
+ktap_check "percpu: one event of size 64; its bytes_alloc is memlab's, or that plus memcg's 8 bytes per 4" \
+	eval '[ "$(ev percpu_alloc_percpu:)" = 1 ] && { [ "$kb" = "$mb" ] || [ "$kb" = $((mb + 64 / 4 * 8)) ]; }'
+pp=$(field ptr percpu_alloc_percpu)
+ktap_expect_eq "percpu: and one percpu_free_percpu of the same (hashed) ptr" 1 \
+	"$(field ptr percpu_free_percpu | grep -cx "${pp:-none}")"
+memlab_unload
+
+# Per-CPU memory.
+possible=$(awk -F- '{ print ($2 == "" ? 1 : $2 + 1) }' /sys/devices/system/cpu/possible)
+ktap_check "the boot line of the first chunk names a reserve for modules (r...)" \
+	eval 'dmesg | grep -qE "percpu: (Embedded|[0-9]+ 4K pages).* r[1-9][0-9]* "'
+memlab_load demo=0 || exit 1
+meminfo_kb Percpu >/tmp/percpu0
+ctl 'alloc percpu 64' >/dev/null
+ktap_expect_eq "percpu 64: bytes_alloc is 64 x $possible possible CPUs" $((64 * possible)) \
+	"$(stat_field percpu bytes_alloc)"
+ktap_check "percpu 64: in the first chunk (percpu) or a later one (vmalloc)" \
+	eval 'awk "\$2 == \"percpu\" { print \$3 }" "$PT" | grep -qxE "percpu|vmalloc"'
+ctl 'alloc percpu 8K 32' >/dev/null
+p1=$(meminfo_kb Percpu)
+ktap_print_msg "Percpu $(cat /tmp/percpu0) kB -> $p1 kB; regions: $(awk '$2 == "percpu" { print $3 }' "$PT" | sort | uniq -c | tr -s ' \n' ' ')"
+ktap_check "percpu 8K x 32: new chunks, in the vmalloc area, and Percpu grew" \
+	eval '[ "$p1" -gt "$(cat /tmp/percpu0)" ] && grep -q " percpu vmalloc " "$PT"'
+memlab_unload
+
+# Lesson 4's figures: memlab-200 with and without slab debugging.
+memlab_load demo=0 || exit 1
+ctl 'alloc kmem_cache 200 100' >/dev/null
+S=/sys/kernel/slab/memlab-200
+got="$(cat $S/slab_size) $(cat $S/objs_per_slab)"
+if [ "$(cat $S/red_zone)" = 1 ]; then
+	ktap_expect_eq "memlab-200 with slab debugging: 296-byte slots, 13 a slab" "296 13" "$got"
+else
+	ktap_expect_eq "memlab-200 without slab debugging: 200-byte slots, 20 a slab" "200 20" "$got"
+fi
+memlab_unload
+ktap_finished
