@@ -103,34 +103,53 @@ leftovers() {
 		/proc/modules /proc/slabinfo /proc/vmallocinfo
 }
 
-# probe: one read of everything a try of a command checks. Prints the
-# invariants' first problem (or "ok") and the total failures on one line,
-# writes the state (what is live: rows' live, bytes_req, bytes_alloc,
-# used_bytes, the allocations but their ages, memlab's caches and areas)
-# to /tmp/fi.state and allocs, frees, peak of each row to /tmp/fi.counters.
+# probe STATE COUNTERS [BEFORE_STATE BEFORE_COUNTERS]: one read of
+# everything a try of a command checks, in one process (each fork costs
+# under KASAN and TCG). Writes the state (what is live: rows' live,
+# bytes_req, bytes_alloc, used_bytes, the allocations but their ages,
+# memlab's caches and areas) to STATE and allocs, frees, peak of each row
+# to COUNTERS. Prints one line: the total failures; whether STATE and
+# COUNTERS are as in the BEFORE files ("same" or "changed", "-" without
+# them); the invariants' first problem, or "ok".
 probe() {
-	awk -v state=/tmp/fi.state -v counters=/tmp/fi.counters '
+	awk -v state="$1" -v counters="$2" -v bstate="${3:-}" -v bcounters="${4:-}" '
+	function same(file, a, n,   i, l) {
+		if (file == "")
+			return "-"
+		i = 0
+		while ((getline l <file) > 0)
+			if (++i > n || l != a[i]) {
+				close(file)
+				return "changed"
+			}
+		close(file)
+		return i == n ? "same" : "changed"
+	}
+	function st(l) { st_l[++st_n] = l; print l >state }
 	FNR == 1 { file++ }
-	file == 1 && /^# cap_bytes/ { cap = $3; used = $5; overhead = $7; print >state; next }
+	file == 1 && /^# cap_bytes/ { cap = $3; used = $5; overhead = $7; st($0); next }
 	file == 1 && /^#/ { next }
 	file == 1 {
-		print $1, $5, $6, $7 >state
-		print $1, $2, $3, $8 >counters
+		st($1 " " $5 " " $6 " " $7)
+		co_l[++co_n] = $1 " " $2 " " $3 " " $8
+		print co_l[co_n] >counters
 		if (NF != 8 || $5 != $2 - $3 || $7 < $6 || $8 < $7) bad = bad " row " $1
 		if ($1 == "total") { tot = $7; fail = $4
 			for (i = 2; i <= 7; i++) if ($i != sum[i]) bad = bad " total col " i
 		} else { rows++; for (i = 2; i <= 7; i++) sum[i] += $i }
 		next
 	}
-	file == 2 && !/^#/ { $6 = ""; print >state; next }
+	file == 2 && !/^#/ { $6 = ""; st($0); next }
 	file == 3 && /^memlab-/ { c++ }
 	file == 4 && /\[memlab\]/ { a++ }
 	END {
-		print "caches", c + 0, "areas", a + 0 >state
+		st("caches " (c + 0) " areas " (a + 0))
+		close(state)
+		close(counters)
 		if (rows != 8) bad = bad " rows " rows
 		if (used != tot) bad = bad " used_bytes " used " != " tot
 		if (used + overhead > cap) bad = bad " used_bytes + overhead_bytes > cap_bytes"
-		print (bad == "" ? "ok" : "broken:" bad), fail
+		print fail + 0, same(bstate, st_l, st_n), same(bcounters, co_l, co_n), (bad == "" ? "ok" : "broken:" bad)
 	}' "$STATS" "$DBG/allocations" /proc/slabinfo /proc/vmallocinfo
 }
 
@@ -154,6 +173,7 @@ plan_case() {
 	notes=0
 	case_ok=yes
 	dmesg -c >/dev/null
+	case_t0=$(cut -d. -f1 /proc/uptime)
 }
 
 # case_dmesg: the case's kernel log must show no problem.
@@ -166,7 +186,7 @@ case_dmesg() {
 finish_case() {
 	case_dmesg
 	[ "$stride" -gt 1 ] && every="every ${stride}th N" || every="every N"
-	ktap_print_msg "N=$maxn $case_name (counted $count allocations; $every; $failed failed with ENOMEM, $survived succeeded anyway, ran through at N=$n)"
+	ktap_print_msg "N=$maxn $case_name (counted $count allocations; $every; $failed failed with ENOMEM, $survived succeeded anyway, ran through at N=$n; $tries tries in $(($(cut -d. -f1 /proc/uptime) - case_t0))s)"
 	SUMMARY="$SUMMARY
 #   $case_name: N=$maxn"
 	if [ "$case_ok" = yes ]; then
@@ -257,15 +277,13 @@ ctl_case() {
 	n=1
 	stale=yes
 	while :; do
-		if [ "$2" != - ] && [ "$(ctl "$2")" != OK ]; then
+		if [ "$2" != - ] && ! { echo "$2" >"$CTL"; } 2>/dev/null; then
 			note "$n" "setup '$2' failed"
 			break
 		fi
 		if [ "$stale" = yes ]; then
-			pr=$(probe)
-			cp /tmp/fi.state /tmp/fi.before
-			cp /tmp/fi.counters /tmp/fi.c0
-			f0=${pr#* }
+			pr=$(probe /tmp/fi.before /tmp/fi.c0)
+			f0=${pr%% *}
 		fi
 		stale=no
 		c=$3
@@ -276,10 +294,17 @@ ctl_case() {
 		res=${r% *}
 		left=${r#* }
 		tries=$((tries + 1))
-		pr=$(probe)
-		[ "${pr% *}" = ok ] || note "$n" "invariants ${pr% *}"
+		pr=$(probe /tmp/fi.state /tmp/fi.counters /tmp/fi.before /tmp/fi.c0)
+		f1=${pr%% *}
+		pr=${pr#* }
+		same_state=${pr%% *}
+		pr=${pr#* }
+		same_counters=${pr%% *}
+		pr=${pr#* }
+		[ "$pr" = ok ] || note "$n" "invariants $pr"
 		if [ "$res" = OK ]; then
-			[ "$4" = - ] || [ "$(ctl "$4")" = OK ] || note "$n" "undo '$4' failed"
+			# The undo's write in this shell: no fork (ctl takes two).
+			[ "$4" = - ] || { echo "$4" >"$CTL"; } 2>/dev/null || note "$n" "undo '$4' failed"
 			stale=yes
 			[ "$left" -gt 0 ] && break
 			survived=$((survived + 1))
@@ -288,18 +313,18 @@ ctl_case() {
 			failed=$((failed + 1))
 			maxn=$n
 			[ "$left" -eq 0 ] || note "$n" "ENOMEM with nothing injected"
-			if ! cmp -s /tmp/fi.before /tmp/fi.state; then
+			if [ "$same_state" != same ]; then
 				note "$n" "failed but changed: $(diff /tmp/fi.before /tmp/fi.state | grep '^[-+][^-+]' | tr '\n' ' ')"
 				stale=yes
 			fi
-			if ! cmp -s /tmp/fi.c0 /tmp/fi.counters; then
+			if [ "$same_counters" != same ]; then
 				note "$n" "the failed command changed allocs, frees or peak: $(diff /tmp/fi.c0 /tmp/fi.counters | grep '^[-+][^-+]' | tr '\n' ' ')"
 				stale=yes
 			fi
-			df=$((${pr#* } - f0))
+			df=$((f1 - f0))
 			[ "$df" -le 1 ] || note "$n" "failures grew by $df"
 			[ "$df" -eq 0 ] || stale=yes
-			[ "$2" = - ] || { ctl "free all" >/dev/null; stale=yes; }
+			[ "$2" = - ] || { { echo "free all" >"$CTL"; } 2>/dev/null; stale=yes; }
 		else
 			note "$n" "'$c' gave $res, not ENOMEM or OK"
 			ctl "free all" >/dev/null

@@ -257,8 +257,11 @@ for k in $images; do
 		mkdir -p "$dir.tmp"
 		# Only the kernel and its config are used: those two files are
 		# unpacked, not the 400 MB of modules.
-		dpkg-deb --fsys-tarfile "$deb_dir"/linux-image-*.deb |
-			tar -x -C "$dir.tmp" "./boot/vmlinuz-$kver" "./boot/config-$kver" ||
+		# They come first in the archive: tar stops there (--occurrence)
+		# rather than decompress all of it (16 s against 0.5 s here), and
+		# dpkg-deb, cut short, is not heard.
+		dpkg-deb --fsys-tarfile "$deb_dir"/linux-image-*.deb 2>/dev/null |
+			tar -x --occurrence=1 -C "$dir.tmp" "./boot/vmlinuz-$kver" "./boot/config-$kver" ||
 			die "cannot unpack boot/vmlinuz-$kver from $pkg"
 		rm -rf "$deb_dir"
 	fi
