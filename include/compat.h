@@ -13,7 +13,6 @@
 #ifndef MEMLAB_COMPAT_H
 #define MEMLAB_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/mmzone.h>
 #include <linux/slab.h>
 
@@ -57,27 +56,18 @@ static inline u64 ml_kmalloc_bucket(u64 size)
 }
 
 /*
- * Filling a tracepoint's __string() field: 6.10 dropped __assign_str()'s
- * second argument, the source now coming from the __string() declaration.
- */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
-#define ml_assign_str(dst, src)	__assign_str(dst)
-#else
-#define ml_assign_str(dst, src)	__assign_str(dst, src)
-#endif
-
-/*
  * Registering a shrinker: 6.7 replaced register_shrinker() on a struct of
  * the caller's with shrinker_alloc(), shrinker_register() and
- * shrinker_free(). ml_shrinker_create() returns a registered shrinker or
- * NULL, ml_shrinker_destroy() unregisters and frees it.
+ * shrinker_free() (and SHRINKER_ALLOCATED came with them).
+ * ml_shrinker_create() returns a registered shrinker or NULL,
+ * ml_shrinker_destroy() unregisters and frees it.
  */
 #include <linux/mm.h>
 #include <linux/shrinker.h>
 
 typedef unsigned long (*ml_shrink_fn)(struct shrinker *s, struct shrink_control *sc);
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#ifdef SHRINKER_ALLOCATED
 static inline struct shrinker *ml_shrinker_create(ml_shrink_fn count, ml_shrink_fn scan,
 						  const char *name)
 {

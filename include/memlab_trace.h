@@ -12,37 +12,34 @@
 
 #include <linux/tracepoint.h>
 
-#include "compat.h"
 #include "memlab.h"
 
+/*
+ * The strategy is recorded as its number and printed as its token, from
+ * the strategy table: the one place that names them.
+ */
 DECLARE_EVENT_CLASS(memlab_obj,
-	TP_PROTO(const struct ml_obj *obj),
-	TP_ARGS(obj),
-	TP_STRUCT__entry(
-		__field(u32, id)
-		__string(strategy, ml_strategy_name(obj->strategy))
-		__field(u64, bytes_req)
-		__field(u64, bytes_alloc)
-	),
-	TP_fast_assign(
-		__entry->id = obj->id;
-		ml_assign_str(strategy, ml_strategy_name(obj->strategy));
-		__entry->bytes_req = obj->bytes_req;
-		__entry->bytes_alloc = obj->bytes_alloc;
-	),
-	TP_printk("id=%u strategy=%s bytes_req=%llu bytes_alloc=%llu",
-		  __entry->id, __get_str(strategy), __entry->bytes_req, __entry->bytes_alloc)
-);
+		    TP_PROTO(const struct ml_obj *obj),
+		    TP_ARGS(obj),
+		    TP_STRUCT__entry(__field(u32, id)
+				     __field(u8, strategy)
+				     __field(u64, bytes_req)
+				     __field(u64, bytes_alloc)),
+		    TP_fast_assign(__entry->id = obj->id;
+				   __entry->strategy = obj->strategy;
+				   __entry->bytes_req = obj->bytes_req;
+				   __entry->bytes_alloc = obj->bytes_alloc;),
+		    TP_printk("id=%u strategy=%s bytes_req=%llu bytes_alloc=%llu",
+			      __entry->id, ml_strategy_name(__entry->strategy),
+			      __entry->bytes_req, __entry->bytes_alloc));
 
 DEFINE_EVENT(memlab_obj, memlab_alloc,
-	TP_PROTO(const struct ml_obj *obj),
-	TP_ARGS(obj)
-);
+	     TP_PROTO(const struct ml_obj *obj),
+	     TP_ARGS(obj));
 
 DEFINE_EVENT(memlab_obj, memlab_free,
-	TP_PROTO(const struct ml_obj *obj),
-	TP_ARGS(obj)
-);
+	     TP_PROTO(const struct ml_obj *obj),
+	     TP_ARGS(obj));
 
 #endif /* MEMLAB_TRACE_H */
 

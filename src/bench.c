@@ -72,6 +72,7 @@ static const char *ml_unit_name(enum ml_bench_unit u)
 {
 	return u == ML_UNIT_NS && ml_icount ? "insn" : ml_unit_names[u];
 }
+
 static const char *const ml_pattern_names[] = {
 	[ML_BENCH_PAIR]		= "pair",
 	[ML_BENCH_BATCH]	= "batch",

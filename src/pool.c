@@ -34,7 +34,7 @@ static void ml_pool_put_work(struct work_struct *work);
 /** ml_pools_init() - before the first pool */
 int ml_pools_init(void)
 {
-	ml_pool_wq = alloc_workqueue("memlab_pool", 0, 0);
+	ml_pool_wq = alloc_workqueue("memlab_pool", WQ_UNBOUND, 0);
 	return ml_pool_wq ? 0 : -ENOMEM;
 }
 

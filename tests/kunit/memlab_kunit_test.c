@@ -271,6 +271,14 @@ static void ml_track_test_exit(struct kunit *test)
 	ml_latency_exit();
 }
 
+/* One command's worth of ml_alloc(), not reclaimable, its reason dropped. */
+static int ml_try(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx)
+{
+	const char *why = NULL;
+
+	return ml_alloc(s, size, count, ctx, false, NULL, &why);
+}
+
 /* The record of the @i-th allocation of a command that got ids from @first. */
 static struct ml_obj *ml_nth(u32 first, u32 i)
 {
@@ -397,17 +405,16 @@ static void ml_test_free_id(struct kunit *test)
 static void ml_test_free_strategy(struct kunit *test)
 {
 	struct ml_snapshot snap;
-	const char *why = NULL;
 	u64 count, bytes = 0;
 
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 32, 2, ML_CTX_PROCESS, false, NULL, &why), 0);
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMEM_CACHE, 200, 3, ML_CTX_ATOMIC, false, NULL, &why), 0);
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_MEMPOOL, 256, 2, ML_CTX_PROCESS, false, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_try(ML_KMALLOC, 32, 2, ML_CTX_PROCESS), 0);
+	KUNIT_ASSERT_EQ(test, ml_try(ML_KMEM_CACHE, 200, 3, ML_CTX_ATOMIC), 0);
+	KUNIT_ASSERT_EQ(test, ml_try(ML_MEMPOOL, 256, 2, ML_CTX_PROCESS), 0);
 	ml_snap(&snap);
 	/* The mempool's reserve is memlab's to answer for, beside the records. */
 	KUNIT_EXPECT_EQ(test, snap.overhead, 7 * ml_track_bytes() + 4ULL * 256);
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_VMALLOC, SZ_64K, 1, ML_CTX_PROCESS, false, NULL, &why), 0);
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_ALLOC_PAGES, SZ_8K, 2, ML_CTX_ATOMIC, false, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_try(ML_VMALLOC, SZ_64K, 1, ML_CTX_PROCESS), 0);
+	KUNIT_ASSERT_EQ(test, ml_try(ML_ALLOC_PAGES, SZ_8K, 2, ML_CTX_ATOMIC), 0);
 
 	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMEM_CACHE, 0, NULL), 3ULL);
 	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMEM_CACHE, 0, NULL), 0ULL);
@@ -441,30 +448,29 @@ static void ml_test_cap(struct kunit *test)
 {
 	struct ml_snapshot before, after;
 	u64 track = ml_track_bytes(), n;
-	const char *why = NULL;
 
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 64, 1, ML_CTX_PROCESS, false, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_try(ML_KMALLOC, 64, 1, ML_CTX_PROCESS), 0);
 	ml_snap(&before);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_1M, 4, ML_CTX_PROCESS, false, NULL, &why),
+	KUNIT_EXPECT_EQ(test, ml_try(ML_VMALLOC, SZ_1M, 4, ML_CTX_PROCESS),
 			-ENOSPC);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 4096, U64_MAX, ML_CTX_PROCESS, false, NULL, &why),
+	KUNIT_EXPECT_EQ(test, ml_try(ML_KMALLOC, 4096, U64_MAX, ML_CTX_PROCESS),
 			-ENOSPC);
 	/* The records alone: 8-byte objects whose tracking takes ten times more. */
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, ML_KUNIT_CAP / (8 + track) + 1,
-				       ML_CTX_PROCESS, false, NULL, &why), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ml_try(ML_KMALLOC, 8, ML_KUNIT_CAP / (8 + track) + 1,
+				     ML_CTX_PROCESS), -ENOSPC);
 	ml_snap(&after);
 	KUNIT_EXPECT_EQ(test, memcmp(&before, &after, sizeof(before)), 0);
 
 	/* Up to the cap, with the records, then not one byte more. */
 	KUNIT_EXPECT_EQ(test, ml_free_strategy(-1, 0, NULL), 1ULL);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_1M, 3, ML_CTX_PROCESS, false, NULL, &why), 0);
+	KUNIT_EXPECT_EQ(test, ml_try(ML_VMALLOC, SZ_1M, 3, ML_CTX_PROCESS), 0);
 	n = (ML_KUNIT_CAP - 3 * SZ_1M - 3 * track) / (8 + track);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, n, ML_CTX_PROCESS, false, NULL, &why), 0);
+	KUNIT_EXPECT_EQ(test, ml_try(ML_KMALLOC, 8, n, ML_CTX_PROCESS), 0);
 	ml_snap(&after);
 	ml_expect_invariants(test, &after);
 	KUNIT_EXPECT_EQ(test, after.overhead, (3 + n) * track);
 	KUNIT_EXPECT_LT(test, after.cap - after.used - after.overhead, 8 + track);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, false, NULL, &why), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ml_try(ML_KMALLOC, 8, 1, ML_CTX_PROCESS), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_VMALLOC, 0, NULL), 3ULL);
 	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_KMALLOC, 0, NULL), n);
 }
@@ -481,14 +487,14 @@ static void ml_test_mempool_reserve(struct kunit *test)
 
 	ml_mempool_min = 1024;
 	ml_snap(&before);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_MEMPOOL, SZ_1M, 1, ML_CTX_PROCESS, false, NULL, &why),
+	KUNIT_EXPECT_EQ(test, ml_try(ML_MEMPOOL, SZ_1M, 1, ML_CTX_PROCESS),
 			-ENOSPC);
 	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, why);
 	ml_snap(&after);
 	KUNIT_EXPECT_EQ(test, memcmp(&before, &after, sizeof(before)), 0);
 
 	ml_mempool_min = 8;
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_MEMPOOL, 1000, 2, ML_CTX_PROCESS, false, NULL, &why), 0);
+	KUNIT_EXPECT_EQ(test, ml_try(ML_MEMPOOL, 1000, 2, ML_CTX_PROCESS), 0);
 	ml_snap(&after);
 	ml_expect_invariants(test, &after);
 	KUNIT_EXPECT_EQ(test, after.overhead, 8ULL * 1024 + 2 * ml_track_bytes());
@@ -530,15 +536,14 @@ static void ml_test_fail_nth(struct kunit *test)
 #ifdef CONFIG_FAULT_INJECTION
 	struct ml_snapshot before, after;
 	unsigned int n, left, failed = 0;
-	const char *why = NULL;
 	int err;
 
 	/* Something live beforehand, of another strategy. */
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KZALLOC, 100, 2, ML_CTX_PROCESS, false, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_try(ML_KZALLOC, 100, 2, ML_CTX_PROCESS), 0);
 	for (n = 1; n <= 64; n++) {
 		ml_snap(&before);
 		current->fail_nth = n;
-		err = ml_alloc(ML_KMALLOC, 64, 4, ML_CTX_ATOMIC, false, NULL, &why);
+		err = ml_try(ML_KMALLOC, 64, 4, ML_CTX_ATOMIC);
 		left = current->fail_nth;
 		current->fail_nth = 0;
 		ml_snap(&after);
@@ -616,7 +621,7 @@ static void ml_test_allocations_file(struct kunit *test)
 	ids[0] = first;
 	ids[1] = first + 1;
 	ids[2] = first + 2;
-	KUNIT_ASSERT_EQ(test, ml_alloc(ML_PERCPU, 8, 1, ML_CTX_ATOMIC, false, NULL, &why), 0);
+	KUNIT_ASSERT_EQ(test, ml_try(ML_PERCPU, 8, 1, ML_CTX_ATOMIC), 0);
 	KUNIT_ASSERT_EQ(test, ml_free_id(ids[1]), 0);
 
 	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
@@ -733,17 +738,16 @@ static void ml_test_reserve(struct kunit *test)
 {
 	u64 track = ml_track_bytes(), room = SZ_4K + track;
 	struct ml_snapshot snap;
-	const char *why = NULL;
 
 	KUNIT_EXPECT_EQ(test, ml_stats_reserve(ML_KUNIT_CAP + 1ULL), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, ml_stats_reserve(ML_KUNIT_CAP - room), 0);
 	KUNIT_EXPECT_EQ(test, ml_stats_reserve(room + 1), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_8K, 1, ML_CTX_PROCESS, false, NULL, &why),
+	KUNIT_EXPECT_EQ(test, ml_try(ML_VMALLOC, SZ_8K, 1, ML_CTX_PROCESS),
 			-ENOSPC);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_VMALLOC, SZ_4K, 1, ML_CTX_PROCESS, false, NULL, &why), 0);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, false, NULL, &why), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ml_try(ML_VMALLOC, SZ_4K, 1, ML_CTX_PROCESS), 0);
+	KUNIT_EXPECT_EQ(test, ml_try(ML_KMALLOC, 8, 1, ML_CTX_PROCESS), -ENOSPC);
 	ml_stats_unreserve(ML_KUNIT_CAP - room);
-	KUNIT_EXPECT_EQ(test, ml_alloc(ML_KMALLOC, 8, 1, ML_CTX_PROCESS, false, NULL, &why), 0);
+	KUNIT_EXPECT_EQ(test, ml_try(ML_KMALLOC, 8, 1, ML_CTX_PROCESS), 0);
 	ml_snap(&snap);
 	ml_expect_invariants(test, &snap);
 	KUNIT_EXPECT_EQ(test, snap.used, SZ_4K + (u64)kmalloc_size_roundup(8));
@@ -761,7 +765,6 @@ static void ml_test_snapshot(struct kunit *test)
 		[ML_MEMPOOL] = 256, [ML_PERCPU] = 64,
 	};
 	struct ml_snapshot snap;
-	const char *why = NULL;
 	u64 peak = 0;
 	int s;
 
@@ -769,7 +772,7 @@ static void ml_test_snapshot(struct kunit *test)
 	ml_expect_invariants(test, &snap);
 	KUNIT_EXPECT_EQ(test, snap.total.allocs, 0ULL);
 	for (s = 0; s < ML_NR_STRATEGIES; s++) {
-		KUNIT_ASSERT_EQ_MSG(test, ml_alloc(s, size[s], 2, ML_CTX_PROCESS, false, NULL, &why), 0,
+		KUNIT_ASSERT_EQ_MSG(test, ml_try(s, size[s], 2, ML_CTX_PROCESS), 0,
 				    "%s", ml_strategy_name(s));
 		ml_snap(&snap);
 		ml_expect_invariants(test, &snap);
