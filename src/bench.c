@@ -11,7 +11,8 @@
  *    one allocation, ml_alloc() and ml_free_id() themselves: the cap's
  *    reservation, the record and its id in the xarray, the allocator, the
  *    latency record and the counters. These are real allocations of
- *    memlab's (context "bench"): they count in allocs and frees.
+ *    memlab's (context "bench"): they count in allocs and frees, also
+ *    those a failed bench made before it failed.
  *
  * "pair" allocates and frees at once, each iteration (the allocator's
  * per-CPU caches hand back the object just freed); "batch" keeps up to
@@ -244,8 +245,11 @@ static int ml_bench_alloc(struct ml_bench *b, enum ml_bench_path p, u64 i, const
 		err = ml_alloc(b->objs[i].strategy, b->objs[i].bytes_req, 1, ML_CTX_BENCH, false,
 			       &b->ids[i], why);
 	ml_tick_stop(&t, err ? NULL : ml_bench_hist(b, p, ML_BOP_ALLOC));
-	if (err && p == ML_PATH_RAW)
+	/* The raw path's refusal is the allocator's: counted as alloc counts it. */
+	if (err && p == ML_PATH_RAW) {
 		*why = "the kernel's allocator said no";
+		ml_stats_failure(b->objs[i].strategy);
+	}
 	return err;
 }
 
@@ -380,6 +384,8 @@ static struct ml_bench *ml_bench_create(const struct ml_cmd *cmd, const char **w
 		struct ml_pool *pool = ml_pool_get(cmd->strategy, cmd->size, why);
 
 		if (IS_ERR(pool)) {
+			if (PTR_ERR(pool) == -ENOMEM)
+				ml_stats_failure(cmd->strategy);
 			kvfree(b);
 			return ERR_CAST(pool);
 		}
@@ -448,9 +454,6 @@ int ml_bench_run(const struct ml_cmd *cmd, const char **why)
 		ml_bench_last = b->res;
 	ml_bench_running = false;
 	mutex_unlock(&ml_bench_res_lock);
-	/* The raw path's refusals are the allocator's: count them, as alloc does. */
-	if (err == -ENOMEM)
-		ml_stats_failure(cmd->strategy);
 	ml_bench_destroy(b);
 out_unlock:
 	mutex_unlock(&ml_bench_lock);
