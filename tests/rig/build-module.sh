@@ -47,6 +47,8 @@ cp -pu "$kbuild" "$out/Kbuild"
 for f in "$out"/src/*.[ch] "$out"/include/*.[ch] "$out"/examples/*.[ch] "$out"/examples/Kbuild \
 	"$out"/tests/kunit/*.c; do
 	[ -e "$f" ] || continue
+	# kbuild's own: the modules' .mod.c it generates beside their sources.
+	case "$f" in *.mod.c) continue ;; esac
 	[ -e "$MEMLAB_TOP/${f#"$out"/}" ] || rm -f "$f" "${f%.c}.o"
 done
 
