@@ -10,7 +10,6 @@
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/refcount.h>
-#include <linux/workqueue.h>
 #include <linux/mempool.h>
 
 #include "memlab_parse.h"
@@ -45,7 +44,7 @@ struct ml_pool {
 	size_t elem_size;		/* what one object really takes */
 	u64 overhead;			/* charged to overhead_bytes: the reserve */
 	atomic_t live;			/* its live allocations */
-	struct work_struct put_work;	/* the last put, when the shrinker drops it */
+	atomic_t deferred;		/* puts the shrinker left to a worker */
 	struct kmem_cache *cache;
 	mempool_t *mempool;
 	char name[32];

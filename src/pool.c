@@ -30,6 +30,7 @@ static DEFINE_MUTEX(ml_pools_lock);
 static struct workqueue_struct *ml_pool_wq;
 
 static void ml_pool_put_work(struct work_struct *work);
+static DECLARE_WORK(ml_pool_work, ml_pool_put_work);
 
 /** ml_pools_init() - before the first pool */
 int ml_pools_init(void)
@@ -102,7 +103,7 @@ static struct ml_pool *ml_pool_create(enum ml_strategy s, size_t size, const cha
 	pool->size = size;
 	refcount_set(&pool->ref, 1);
 	atomic_set(&pool->live, 0);
-	INIT_WORK(&pool->put_work, ml_pool_put_work);
+	atomic_set(&pool->deferred, 0);
 	if (s == ML_MEMPOOL) {
 		pool->elem_size = ml_kmalloc_bucket(size);
 		pool->overhead = (u64)ml_mempool_min * pool->elem_size;
@@ -182,22 +183,35 @@ void ml_pool_put(struct ml_pool *pool)
 	mutex_unlock(&ml_pools_lock);
 }
 
+/* The deferred puts: each pool's count of them, dropped under the lock. */
 static void ml_pool_put_work(struct work_struct *work)
 {
-	ml_pool_put(container_of(work, struct ml_pool, put_work));
+	struct ml_pool *pool, *tmp;
+	int n;
+
+	mutex_lock(&ml_pools_lock);
+	list_for_each_entry_safe(pool, tmp, &ml_pools, node) {
+		n = atomic_xchg(&pool->deferred, 0);
+		if (n && refcount_sub_and_test(n, &pool->ref)) {
+			list_del(&pool->node);
+			ml_pool_destroy(pool);
+		}
+	}
+	mutex_unlock(&ml_pools_lock);
 }
 
 /**
  * ml_pool_put_deferred() - drop a reference from where the pools' mutex
  *	cannot be taken (the shrinker: the allocation that is reclaiming may
- *	hold it); the last one is dropped by a worker
+ *	hold it); what may be the last one is dropped by a worker
  * @pool: from ml_pool_get()
  */
 void ml_pool_put_deferred(struct ml_pool *pool)
 {
 	if (refcount_dec_not_one(&pool->ref))
 		return;
-	queue_work(ml_pool_wq, &pool->put_work);
+	atomic_inc(&pool->deferred);
+	queue_work(ml_pool_wq, &ml_pool_work);
 }
 
 /**
