@@ -55,6 +55,7 @@ stage() {
 stage parser-unit sh "$MEMLAB_TOP/tests/unit/run.sh"
 stage parser-fuzz sh "$MEMLAB_TOP/tests/fuzz/run.sh" "${FUZZ_SECONDS:-60}"
 stage rig-kernels env KERNELS="$kernels" sh "$MEMLAB_TOP/tests/host/t-kernel-facts.sh"
+stage git-modes sh "$MEMLAB_TOP/tests/host/t-git-modes.sh"
 
 # guest_run NAME KDIR KIMAGE APPEND: the in-guest suite on one kernel.
 guest_run() {
@@ -94,6 +95,11 @@ guest_run() {
 		stage rig-selftest sh "$MEMLAB_TOP/tests/host/t-rig.sh" "$3" "$ko" "$out/rig"
 		stage vm-shell sh "$MEMLAB_TOP/tests/host/t-vm-shell.sh" 6.1 "$out/vm-shell"
 		stage make-demo sh "$MEMLAB_TOP/tests/host/t-make-demo.sh" 6.12 "$out/make-demo"
+		stage small-machine sh "$MEMLAB_TOP/tests/host/t-smallram.sh" "$3" "$ko" "$out/smallram"
+	fi
+	# make vm KERNEL=debug, the leak lessons' shell, as a learner drives it.
+	if [ "$name" = debug ] && [ -z "${MEMLAB_TESTS:-}" ]; then
+		stage vm-shell-debug sh "$MEMLAB_TOP/tests/host/t-vm-shell.sh" debug "$out/vm-shell-debug"
 	fi
 }
 
