@@ -80,11 +80,21 @@ distinct() {
 }
 
 ktap_print_header "examples: memalloc.ko and membugs.ko (KASAN $kasan, kmemleak $kmemleak, kasan_multi_shot $multishot)"
-ktap_set_plan 13
+ktap_set_plan 14
 
 # ---- memalloc -----------------------------------------------------------
+# Its kmalloc, seen by the kmem:kmalloc tracepoint as lesson 0 shows it:
+# 4 bytes asked, the kmalloc-8 slot given (8 bytes; with slab debugging the
+# slot's red zones and tracking too, its slab_size).
+T=/sys/kernel/tracing
+echo >"$T/trace"
+echo 1 >"$T/events/kmem/kmalloc/enable"
 m=$(mark)
 ktap_expect_eq "memalloc: insmod succeeds" OK "$(load "$EX/memalloc.ko")"
+echo 0 >"$T/events/kmem/kmalloc/enable"
+slot=$(cat /sys/kernel/slab/kmalloc-8/slab_size 2>/dev/null || echo 8)
+ktap_check "memalloc: kmem:kmalloc saw bytes_req=4 bytes_alloc=$slot" \
+	grep -q "bytes_req=4 bytes_alloc=$slot " "$T/trace"
 since "$m" >/tmp/ex.log
 ktap_check "memalloc: dmesg shows the int it allocated, once" \
 	test "$(count /tmp/ex.log '^memalloc: allocated an int at [0-9a-f]+, it holds 42$')" = 1
