@@ -76,7 +76,9 @@ qemu_args() {
 	elif [ "${ICOUNT:-0}" = 1 ]; then
 		echo "-accel tcg -cpu max -smp 1 -icount shift=0,sleep=off"
 	else
-		echo "-accel tcg -cpu max -smp 2"
+		# K_TCG_THREAD (lib.sh's kernel_load): single for a kernel that
+		# needs its vCPUs run in turn.
+		echo "-accel tcg${K_TCG_THREAD:+,thread=$K_TCG_THREAD} -cpu max -smp 2"
 	fi
 }
 
