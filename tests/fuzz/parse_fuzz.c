@@ -16,26 +16,12 @@
 #include <string.h>
 
 #include "memlab_parse.h"
+#include "ml_table.h"
 
 #define U64MAX	(~(u64)0)
 
-static const struct ml_parse_table lim = {
-	.name = { "kmalloc", "kzalloc", "vmalloc", "kvmalloc", "kmem_cache", "alloc_pages",
-		  "mempool", "percpu" },
-	.may_sleep = { [ML_VMALLOC] = true, [ML_KVMALLOC] = true },
-	.leak_seen = { [ML_KMALLOC] = true, [ML_KZALLOC] = true, [ML_VMALLOC] = true,
-		       [ML_KVMALLOC] = true, [ML_KMEM_CACHE] = true, [ML_MEMPOOL] = true },
-	.limit = {
-		[ML_KMALLOC]	 = 4194304,
-		[ML_KZALLOC]	 = 4194304,
-		[ML_VMALLOC]	 = 67108864,
-		[ML_KVMALLOC]	 = 67108864,
-		[ML_KMEM_CACHE]	 = 4194304,
-		[ML_ALLOC_PAGES] = 4194304,
-		[ML_MEMPOOL]	 = 4194304,
-		[ML_PERCPU]	 = 32768,
-	},
-};
+/* The kernel's table, and its limits (tests/unit/ml_table.h). */
+static const struct ml_parse_table lim = { ML_TABLE_TOKENS, ML_TABLE_LIMITS };
 
 #define CHECK(cond)			\
 	do {				\

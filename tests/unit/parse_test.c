@@ -11,48 +11,24 @@
 #include <limits.h>
 
 #include "memlab_parse.h"
+#include "ml_table.h"
 
 #define K	1024ULL
 #define M	(1024ULL * K)
 #define G	(1024ULL * M)
 #define U64MAX	18446744073709551615ULL
 
-/*
- * The kernel's table (strategy.c) as the contract fixes it, with its limits
- * on x86_64 with 4 KiB pages (order 10 for pages).
- */
-static const struct ml_parse_table lim_std = {
-	.name = { "kmalloc", "kzalloc", "vmalloc", "kvmalloc", "kmem_cache", "alloc_pages",
-		  "mempool", "percpu" },
-	.may_sleep = { [ML_VMALLOC] = true, [ML_KVMALLOC] = true },
-	.leak_seen = { [ML_KMALLOC] = true, [ML_KZALLOC] = true, [ML_VMALLOC] = true,
-		       [ML_KVMALLOC] = true, [ML_KMEM_CACHE] = true, [ML_MEMPOOL] = true },
-	.limit = {
-		[ML_KMALLOC]	 = 4194304,
-		[ML_KZALLOC]	 = 4194304,
-		[ML_VMALLOC]	 = 67108864,
-		[ML_KVMALLOC]	 = 67108864,
-		[ML_KMEM_CACHE]	 = 4194304,
-		[ML_ALLOC_PAGES] = 4194304,
-		[ML_MEMPOOL]	 = 4194304,
-		[ML_PERCPU]	 = 32768,
-	},
-};
+/* The kernel's table, and its limits (ml_table.h). */
+static const struct ml_parse_table lim_std = { ML_TABLE_TOKENS, ML_TABLE_LIMITS };
 
 /* No limit at all, to reach the overflow checks with huge sizes. */
 static const struct ml_parse_table lim_max = {
-	.name = { "kmalloc", "kzalloc", "vmalloc", "kvmalloc", "kmem_cache", "alloc_pages",
-		  "mempool", "percpu" },
-	.may_sleep = { [ML_VMALLOC] = true, [ML_KVMALLOC] = true },
+	ML_TABLE_TOKENS,
 	.limit = { U64MAX, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX },
 };
 
 /* Everything refused. */
-static const struct ml_parse_table lim_zero = {
-	.name = { "kmalloc", "kzalloc", "vmalloc", "kvmalloc", "kmem_cache", "alloc_pages",
-		  "mempool", "percpu" },
-	.may_sleep = { [ML_VMALLOC] = true, [ML_KVMALLOC] = true },
-};
+static const struct ml_parse_table lim_zero = { ML_TABLE_TOKENS };
 
 struct expect {
 	int ret;
