@@ -156,11 +156,24 @@ ktap_expect_eq "vmalloc: one /proc/vmallocinfo line per allocation, caller memla
 ktap_expect_eq "vmalloc: vmallocinfo's pages add up to bytes_alloc" \
 	"$(stat_field vmalloc bytes_alloc)" \
 	"$(printf '%s\n' "$info" | sed -n 's/.*pages=\([0-9]*\).*/\1/p' | awk '{ s += $1 * 4096 } END { print s }')"
-# Other processes' kernel stacks (16 kB each, vmalloc'ed) come and go too.
+# Other processes' kernel stacks (16 kB each, vmalloc'ed) come and go too:
+# a measurement that other work disturbed by more than two of them is taken
+# again (free, allocate), three times at most.
 vm_delta_ok() {
-	d=$((vm1 - vm0 - $(stat_field vmalloc bytes_alloc) / 1024))
-	ktap_print_msg "VmallocUsed grew by $((vm1 - vm0)) kB for $(($(stat_field vmalloc bytes_alloc) / 1024)) kB"
-	[ "$d" -le 32 ] && [ "$d" -ge -32 ]
+	try=1
+	while :; do
+		d=$((vm1 - vm0 - $(stat_field vmalloc bytes_alloc) / 1024))
+		ktap_print_msg "VmallocUsed grew by $((vm1 - vm0)) kB for $(($(stat_field vmalloc bytes_alloc) / 1024)) kB"
+		[ "$d" -le 32 ] && [ "$d" -ge -32 ] && return 0
+		[ "$try" -lt 3 ] || return 1
+		try=$((try + 1))
+		printf 'free vmalloc\n' >"$CTL"
+		meminfo_var VmallocUsed
+		vm0=$MEMINFO
+		printf 'alloc vmalloc 1M 4\n' >"$CTL"
+		meminfo_var VmallocUsed
+		vm1=$MEMINFO
+	done
 }
 ktap_check "vmalloc: VmallocUsed grew by bytes_alloc, within two kernel stacks" vm_delta_ok
 
