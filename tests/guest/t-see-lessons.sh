@@ -151,12 +151,14 @@ ktap_expect_eq "kfree: both objects given back (the same hashed ptr)" "$ptrs" \
 ktap_expect_eq "alloc_pages: one order-5 mm_page_alloc, unmovable, at the pagetable's pfn, and its mm_page_free" \
 	"1 0 $pagepfn 1 131072" \
 	"$(ev 'mm_page_alloc: ') $(field migratetype mm_page_alloc) $(printf '%d' "$(field pfn mm_page_alloc)") $(ev 'mm_page_free: ') $(field bytes_alloc 'strategy=alloc_pages' | head -n 1)"
-kb=$(field bytes_alloc percpu_alloc_percpu)
+# memlab's own percpu_alloc_percpu: the kernel may allocate per-CPU memory
+# in the same window (7.3 did, for a slab cache's per-CPU parts).
+kb=$(field bytes_alloc 'percpu_alloc_percpu: call_site=ml_percpu_alloc')
 mb=$(field bytes_alloc 'memlab_alloc: .*strategy=percpu')
 ktap_print_msg "percpu_alloc_percpu bytes_alloc $kb, memlab's $mb"
 ktap_check "percpu: one event of size 64; its bytes_alloc is memlab's, or that plus memcg's 8 bytes per 4" \
-	eval '[ "$(ev percpu_alloc_percpu:)" = 1 ] && { [ "$kb" = "$mb" ] || [ "$kb" = $((mb + 64 / 4 * 8)) ]; }'
-pp=$(field ptr percpu_alloc_percpu)
+	eval '[ "$(ev "percpu_alloc_percpu: call_site=ml_percpu_alloc")" = 1 ] && { [ "$kb" = "$mb" ] || [ "$kb" = $((mb + 64 / 4 * 8)) ]; }'
+pp=$(field ptr 'percpu_alloc_percpu: call_site=ml_percpu_alloc')
 ktap_expect_eq "percpu: and one percpu_free_percpu of the same (hashed) ptr" 1 \
 	"$(field ptr percpu_free_percpu | grep -cx "${pp:-none}")"
 memlab_unload
@@ -164,7 +166,7 @@ memlab_unload
 # Per-CPU memory.
 possible=$(awk -F- '{ print ($2 == "" ? 1 : $2 + 1) }' /sys/devices/system/cpu/possible)
 ktap_check "the boot line of the first chunk names a reserve for modules (r...)" \
-	eval 'dmesg | grep -qE "percpu: (Embedded|[0-9]+ 4K pages).* r[1-9][0-9]* "'
+	eval '{ cat /tmp/boot-dmesg.txt 2>/dev/null; dmesg; } | grep -qE "percpu: (Embedded|[0-9]+ 4K pages).* r[1-9][0-9]* "'
 memlab_load demo=0 || exit 1
 meminfo_kb Percpu >/tmp/percpu0
 ctl 'alloc percpu 64' >/dev/null
@@ -175,8 +177,11 @@ ktap_check "percpu 64: in the first chunk (percpu) or a later one (vmalloc)" \
 ctl 'alloc percpu 8K 32' >/dev/null
 p1=$(meminfo_kb Percpu)
 ktap_print_msg "Percpu $(cat /tmp/percpu0) kB -> $p1 kB; regions: $(awk '$2 == "percpu" { print $3 }' "$PT" | sort | uniq -c | tr -s ' \n' ' ')"
-ktap_check "percpu 8K x 32: new chunks, in the vmalloc area, and Percpu grew" \
-	eval '[ "$p1" -gt "$(cat /tmp/percpu0)" ] && grep -q " percpu vmalloc " "$PT"'
+# Percpu grows by the chunks they need, unless empty chunks that earlier
+# allocations left are there to take them (the allocator keeps some; 7.3,
+# after the suite's other tests, had enough).
+ktap_check "percpu 8K x 32: in chunks of the vmalloc area, and Percpu did not shrink" \
+	eval '[ "$p1" -ge "$(cat /tmp/percpu0)" ] && grep -q " percpu vmalloc " "$PT"'
 memlab_unload
 
 # Lesson 4's figures: memlab-200 with and without slab debugging.
