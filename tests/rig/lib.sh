@@ -150,7 +150,6 @@ in_root() {
 #   K_TEST   what the test VMs add to its command line
 #   K_VMAPPEND  what make vm and make demo add (the debug kernel: kmemleak=on)
 #   K_DESC   how to say which kernel it is ("Debian's 6.1.0-57-amd64")
-#   K_TCG_THREAD  "single" where its vCPUs must run in turn under TCG (7.3)
 kernel_load() {
 	K_NAME=$1
 	K_ROOT=
@@ -189,14 +188,7 @@ kernel_load() {
 	*) K_SLAB=slab_debug=FZPU ;;
 	esac
 	K_TEST="$K_SLAB init_on_free=1${K_VMAPPEND:+ $K_VMAPPEND}"
-	# 7.3 under multi-threaded TCG oopsed on an int3 that its text patching
-	# (a tracepoint being switched on) had left, seen by the other vCPU after
-	# the patching had ended: one host thread runs its vCPUs in turn.
-	K_TCG_THREAD=
-	case "$K_NAME" in
-	7.*) K_TCG_THREAD=single ;;
-	esac
-	export K_NAME K_KVER K_KDIR K_ROOT K_IMAGE K_SLAB K_TEST K_VMAPPEND K_DESC K_TCG_THREAD
+	export K_NAME K_KVER K_KDIR K_ROOT K_IMAGE K_SLAB K_TEST K_VMAPPEND K_DESC
 }
 
 # root_of_kdir KDIR: the build root that KDIR is in, or nothing.
