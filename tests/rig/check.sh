@@ -76,6 +76,13 @@ guest_run() {
 		printf '#!/bin/sh\necho "not ok 1 README lessons: %s"\n' \
 			"$(tail -n 1 "$dir/readme.err")" >"$dir/t-0-readme.sh"
 	fi
+	# The blocks for the debug kernel's tools run late: a KASAN report turns
+	# lockdep off for the rest of the boot.
+	if ! sh "$MEMLAB_TOP/tests/rig/readme-commands.sh" --debug >"$dir/t-zzx-readme-debug.sh" \
+		2>"$dir/readme-debug.err"; then
+		printf '#!/bin/sh\necho "not ok 1 README lessons, debug blocks: %s"\n' \
+			"$(tail -n 1 "$dir/readme-debug.err")" >"$dir/t-zzx-readme-debug.sh"
+	fi
 	# The debug kernel has KUnit: its initramfs also gets memlab_kunit.ko,
 	# which tests/guest/t-kunit.sh loads (elsewhere that test skips).
 	kunit_ko=
@@ -91,6 +98,7 @@ guest_run() {
 	vm_timeout=1500
 	[ "$name" = debug ] && vm_timeout=3000
 	sh "$MEMLAB_TOP/tests/rig/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$ko" "$dir/t-0-readme.sh" \
+		"$dir/t-zzx-readme-debug.sh" \
 		${kunit_ko:+"$kunit_ko"}
 	sh "$MEMLAB_TOP/tests/rig/vm.sh" -k "$3" -i "$dir/initramfs.cpio.gz" -o "$dir" \
 		-t "${VM_TIMEOUT:-$vm_timeout}" -a "$4" -f "${MEMLAB_TESTS:-}"

@@ -5,21 +5,31 @@
 # block, run as written with "sh -e" (a command that exits non-zero fails
 # the block). Blocks share the kernel's state (a module a block loads stays
 # loaded for the next), not shell variables. A last test checks that the
-# lessons leave memlab unloaded. A block fenced "```sh debug" is for the
-# debug kernel's tools (kmemleak, KASAN, failslab): it runs where the
-# kernel has kmemleak, and is skipped elsewhere.
+# lessons leave memlab unloaded.
 #
-# usage: readme-commands.sh [README.md] > t-0-readme.sh
+# A block fenced "```sh debug" is for the debug kernel's tools (kmemleak,
+# KASAN, failslab). Those go into a second test of their own (--debug),
+# which runs late (t-zzx-readme-debug): a KASAN report turns lockdep off for
+# the rest of the boot, which the other tests want on. Each runs where the
+# kernel has kmemleak, and is skipped elsewhere, between memlab-expect
+# markers that let the reports it asks for pass the console judge.
+#
+# usage: readme-commands.sh [--debug] [README.md] > t-0-readme.sh
 # then:  mkinitramfs.sh OUT.cpio.gz MEMLAB.KO t-0-readme.sh   (runs first, as t-0-readme)
 set -eu
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+part=main
+if [ "${1:-}" = --debug ]; then
+	part=debug
+	shift
+fi
 readme=${1:-$MEMLAB_TOP/README.md}
 [ -f "$readme" ] || die "readme-commands.sh: no $readme"
 eof=MEMLAB_README_BLOCK_END
 
-awk -v eof="$eof" -v src="$(basename "$readme")" '
+awk -v eof="$eof" -v src="$(basename "$readme")" -v part="$part" '
 # Text safe inside double quotes of the generated script.
 function plain(s) {
 	gsub(/["$`\\#]/, "", s)
@@ -51,8 +61,9 @@ infence {
 }
 /^```/ {
 	infence = 1
-	take = (chapter == "Lessons" && lesson != "" && ($0 == "```sh" || $0 == "```sh debug"))
 	debug = ($0 == "```sh debug")
+	take = (chapter == "Lessons" && lesson != "" &&
+		((part == "main" && $0 == "```sh") || (part == "debug" && debug)))
 	body = ""
 	first = ""
 	next
@@ -94,22 +105,25 @@ BEGIN {
 	print "\tfi"
 	print "}"
 	print ""
-	print "# block_debug DESCRIPTION FILE: a block for the tools of the debug kernel."
+	print "# block_debug DESCRIPTION FILE: a block for the tools of the debug kernel,"
+	print "# whose reports it asks for."
 	print "block_debug() {"
 	print "\tif [ -e /sys/kernel/debug/kmemleak ]; then"
+	print "\t\techo '\''memlab-expect: begin ^BUG: KASAN: |^Call Trace:$|^kmemleak: [0-9]+ new suspected memory leaks'\'' >/dev/kmsg"
 	print "\t\tblock \"$@\""
+	print "\t\techo \"memlab-expect: end\" >/dev/kmsg"
 	print "\telse"
 	print "\t\tktap_test_skip \"$1: for the debug kernel (make vm KERNEL=debug)\""
 	print "\tfi"
 	print "}"
 	print ""
-	print "ktap_print_header \"" src "'"'"'s lessons run as written\""
+	print "ktap_print_header \"" src "'"'"'s lessons run as written" (part == "debug" ? ", the debug kernel'"'"'s blocks" : "") "\""
 	print "ktap_set_plan @PLAN@"
 	print ""
 }
 END {
 	if (nblocks == 0) {
-		print "readme-commands.sh: no ```sh block under a ### heading of ## Lessons" > "/dev/stderr"
+		print "readme-commands.sh: no ```sh" (part == "debug" ? " debug" : "") " block under a ### heading of ## Lessons" > "/dev/stderr"
 		exit 2
 	}
 	print "if grep -q \"^memlab \" /proc/modules; then"
