@@ -200,20 +200,14 @@ static int __init memlab_init(void)
 		return -EINVAL;
 	ml_max_bytes_default();
 	ml_stats_init(ml_max_bytes);
-	err = ml_latency_init();
-	if (err)
-		return err;
 	err = ml_track_init();
 	if (err)
-		goto err_latency_exit;
-	err = ml_pools_init();
-	if (err)
-		goto err_track_exit;
+		return err;
 
 	ml_proc_dir = proc_mkdir("memlab", NULL);
 	if (!ml_proc_dir) {
 		err = -ENOMEM;
-		goto err_pools_destroy;
+		goto err_track_exit;
 	}
 	err = ml_stats_proc_init(ml_proc_dir);
 	if (err)
@@ -237,12 +231,8 @@ err_reclaim:
 	ml_shrinker_exit();
 err_remove_proc:
 	proc_remove(ml_proc_dir);
-err_pools_destroy:
-	ml_pools_destroy();
 err_track_exit:
 	ml_track_exit();
-err_latency_exit:
-	ml_latency_exit();
 	return err;
 }
 
@@ -255,9 +245,7 @@ static void __exit memlab_exit(void)
 	ml_bench_stop();
 	proc_remove(ml_proc_dir);
 	count = ml_free_strategy(-1, 0, &bytes);
-	ml_pools_destroy();
 	ml_track_exit();
-	ml_latency_exit();
 	pr_info("unloaded: reclaimed %llu allocations, %llu bytes\n", count, bytes);
 }
 

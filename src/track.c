@@ -623,19 +623,45 @@ int ml_allocations_debugfs_init(struct dentry *dir)
 	return 0;
 }
 
-/** ml_track_init() - the records' cache, before the first allocation */
+/**
+ * ml_track_init() - what every allocation needs, before the first one: the
+ *	latency histogram, the records' cache, the pools' worker
+ */
 int ml_track_init(void)
 {
+	int err;
+
 	/* Bit 63 set: a masked pointer is never a kernel address. */
 	ml_leak_key = get_random_long() | BIT(BITS_PER_LONG - 1);
+	err = ml_latency_init();
+	if (err)
+		return err;
 	ml_obj_cache = KMEM_CACHE(ml_obj, 0);
-	return ml_obj_cache ? 0 : -ENOMEM;
+	if (!ml_obj_cache) {
+		err = -ENOMEM;
+		goto err_latency_exit;
+	}
+	err = ml_pools_init();
+	if (err)
+		goto err_destroy_cache;
+	return 0;
+
+err_destroy_cache:
+	kmem_cache_destroy(ml_obj_cache);
+err_latency_exit:
+	ml_latency_exit();
+	return err;
 }
 
-/** ml_track_exit() - after everything was freed: the xarray is empty */
+/**
+ * ml_track_exit() - after everything was freed: the pools, the records'
+ *	cache and the histogram go
+ */
 void ml_track_exit(void)
 {
+	ml_pools_destroy();
 	WARN_ON(!xa_empty(&ml_objs));
 	xa_destroy(&ml_objs);
 	kmem_cache_destroy(ml_obj_cache);
+	ml_latency_exit();
 }

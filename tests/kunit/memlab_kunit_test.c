@@ -11,7 +11,7 @@
  * only ml_alloc(), ml_obj_lookup(), ml_free_id(), ml_free_strategy(),
  * ml_stats_snapshot(), ml_stats_reserve()/unreserve(), the strategy table
  * and the parser, plus the set-up calls main.c makes (ml_stats_init(),
- * ml_latency_init(), ml_track_init(), ...).
+ * ml_track_init(), ...).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -241,34 +241,15 @@ static struct kunit_suite ml_parse_suite = {
 /* Each test starts from zeroed counters, nothing live, the default cap. */
 static int ml_track_test_init(struct kunit *test)
 {
-	int err;
-
 	ml_mempool_min = 4;
 	ml_stats_init(ML_KUNIT_CAP);
-	err = ml_latency_init();
-	if (err)
-		return err;
-	err = ml_track_init();
-	if (err)
-		goto err_latency_exit;
-	err = ml_pools_init();
-	if (err)
-		goto err_track_exit;
-	return 0;
-
-err_track_exit:
-	ml_track_exit();
-err_latency_exit:
-	ml_latency_exit();
-	return err;
+	return ml_track_init();
 }
 
 static void ml_track_test_exit(struct kunit *test)
 {
 	ml_free_strategy(-1, 0, NULL);
-	ml_pools_destroy();
 	ml_track_exit();
-	ml_latency_exit();
 }
 
 /* One command's worth of ml_alloc(), not reclaimable, its reason dropped. */
