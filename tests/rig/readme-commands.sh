@@ -12,7 +12,8 @@
 # which runs late (t-zzx-readme-debug): a KASAN report turns lockdep off for
 # the rest of the boot, which the other tests want on. Each runs where the
 # kernel has kmemleak, and is skipped elsewhere, between memlab-expect
-# markers that let the reports it asks for pass the console judge.
+# markers that let the reports it asks for pass the console judge. A block
+# fenced "```sh nodebug" runs with the others, except on the debug kernel.
 #
 # usage: readme-commands.sh [--debug] [README.md] > t-0-readme.sh
 # then:  mkinitramfs.sh OUT.cpio.gz MEMLAB.KO t-0-readme.sh   (runs first, as t-0-readme)
@@ -38,7 +39,7 @@ function plain(s) {
 function flush_block() {
 	nblocks++
 	printf "cat >\"$D/block-%d.sh\" <<'\''%s'\''\n%s%s\n", nblocks, eof, body, eof
-	printf "%s \"lesson %s, block %d: %s\" \"$D/block-%d.sh\"\n\n", debug ? "block_debug" : "block", plain(lesson), ++inlesson, plain(first), nblocks
+	printf "%s \"lesson %s, block %d: %s\" \"$D/block-%d.sh\"\n\n", debug ? "block_debug" : nodebug ? "block_nodebug" : "block", plain(lesson), ++inlesson, plain(first), nblocks
 }
 /^```/ && infence {
 	infence = 0
@@ -62,8 +63,9 @@ infence {
 /^```/ {
 	infence = 1
 	debug = ($0 == "```sh debug")
+	nodebug = ($0 == "```sh nodebug")
 	take = (chapter == "Lessons" && lesson != "" &&
-		((part == "main" && $0 == "```sh") || (part == "debug" && debug)))
+		((part == "main" && ($0 == "```sh" || nodebug)) || (part == "debug" && debug)))
 	body = ""
 	first = ""
 	next
@@ -102,6 +104,15 @@ BEGIN {
 	print "\t\tktap_test_fail \"$1\""
 	print "\t\t# A failed block may leave memlab loaded: the next starts clean."
 	print "\t\tgrep -q \"^memlab \" /proc/modules && rmmod memlab"
+	print "\tfi"
+	print "}"
+	print ""
+	print "# block_nodebug DESCRIPTION FILE: a block that the debug kernel skips."
+	print "block_nodebug() {"
+	print "\tif [ -e /sys/kernel/debug/kmemleak ]; then"
+	print "\t\tktap_test_skip \"$1: not on the debug kernel\""
+	print "\telse"
+	print "\t\tblock \"$@\""
 	print "\tfi"
 	print "}"
 	print ""
