@@ -468,7 +468,7 @@ static void ml_test_mempool_reserve(struct kunit *test)
 
 	ml_mempool_min = 1024;
 	ml_snap(&before);
-	KUNIT_EXPECT_EQ(test, ml_try(ML_MEMPOOL, SZ_1M, 1, ML_CTX_PROCESS),
+	KUNIT_EXPECT_EQ(test, ml_alloc(ML_MEMPOOL, SZ_1M, 1, ML_CTX_PROCESS, false, NULL, &why),
 			-ENOSPC);
 	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, why);
 	ml_snap(&after);
