@@ -54,7 +54,13 @@ ktap_expect_eq "alloc alloc_pages 4K 100000" OK "$(ctl 'alloc alloc_pages 4K 100
 ub1=$(unmovable_blocks)
 blocks=$(pfns | awk '{ print int($1 / 512) }' | sort -u | wc -l)
 ktap_print_msg "unmovable pageblocks $ub0 -> $ub1; memlab's pages are in $blocks pageblocks"
-ktap_check "memlab's pages made pageblocks Unmovable" [ "$ub1" -gt "$ub0" ]
+# The debug kernel (a tinyconfig) has no compaction and does not move
+# pageblocks between types the way Debian's kernels do.
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	ktap_test_skip "memlab's pages made pageblocks Unmovable: not on the debug kernel"
+else
+	ktap_check "memlab's pages made pageblocks Unmovable" [ "$ub1" -gt "$ub0" ]
+fi
 ktap_check "100,000 pages lie in at least 196 pageblocks" [ "$blocks" -ge 196 ]
 pfns >/tmp/pfns.all
 u0=$(unmovable_order0)
@@ -189,7 +195,10 @@ memlab_load demo=0 || exit 1
 ctl 'alloc kmem_cache 200 100' >/dev/null
 S=/sys/kernel/slab/memlab-200
 got="$(cat $S/slab_size) $(cat $S/objs_per_slab)"
-if [ "$(cat $S/red_zone)" = 1 ]; then
+if grep -qw kasan_report /proc/kallsyms; then
+	# KASAN keeps its own metadata in each slot too (312 bytes here).
+	ktap_test_skip "memlab-200's slots: lesson 4's figures are Debian's, without KASAN ($got)"
+elif [ "$(cat $S/red_zone)" = 1 ]; then
 	ktap_expect_eq "memlab-200 with slab debugging: 296-byte slots, 13 a slab" "296 13" "$got"
 else
 	ktap_expect_eq "memlab-200 without slab debugging: 200-byte slots, 20 a slab" "200 20" "$got"
