@@ -191,6 +191,7 @@ int ml_allocations_debugfs_init(struct dentry *dir);
 
 /* pagetable.c */
 int ml_pagetable_debugfs_init(struct dentry *dir);
+unsigned long ml_phys_runs(const void *addr, unsigned long pages);
 
 /* shrinker.c */
 int ml_shrinker_init(void);

@@ -78,20 +78,6 @@ static void ml_demo_kmalloc(void)
 			"init_on_alloc is off, so kmalloc does not clear memory");
 }
 
-/* Runs of physically contiguous pages behind a vmalloc area. */
-static unsigned long ml_phys_runs(const void *addr, unsigned long pages)
-{
-	unsigned long i, pfn, prev = 0, runs = 0;
-
-	for (i = 0; i < pages; i++) {
-		pfn = vmalloc_to_pfn(addr + i * PAGE_SIZE);
-		if (i == 0 || pfn != prev + 1)
-			runs++;
-		prev = pfn;
-	}
-	return runs;
-}
-
 static void ml_demo_vmalloc(void)
 {
 	struct ml_obj *obj = ml_demo_alloc(ML_VMALLOC, ML_DEMO_VMALLOC_SIZE);

@@ -87,23 +87,35 @@ static const char *ml_pt_leaf(const void *addr)
 #endif
 }
 
+/**
+ * ml_phys_runs() - runs of physically consecutive pages behind memory
+ * @addr: a page-aligned kernel address, direct map or vmalloc area
+ * @pages: how many pages from it
+ *
+ * Return: how many runs of consecutive page frames the pages form.
+ */
+unsigned long ml_phys_runs(const void *addr, unsigned long pages)
+{
+	unsigned long i, pfn, prev = 0, runs = 0;
+
+	for (i = 0; i < pages; i++) {
+		pfn = ml_pt_pfn(addr + i * PAGE_SIZE);
+		if (i == 0 || pfn != prev + 1)
+			runs++;
+		prev = pfn;
+	}
+	return runs;
+}
+
 /* Pages spanned by [@addr, @addr + @bytes), and their physical runs. */
 static void ml_pt_walk(struct ml_pt_row *row, const void *addr, u64 bytes)
 {
 	const void *page = (const void *)((unsigned long)addr & PAGE_MASK);
-	unsigned long i, pfn, prev = 0;
 
 	row->leaf = ml_pt_leaf(addr);
 	row->pages = DIV_ROUND_UP(offset_in_page(addr) + bytes, PAGE_SIZE);
-	row->runs = 0;
-	for (i = 0; i < row->pages; i++) {
-		pfn = ml_pt_pfn(page + i * PAGE_SIZE);
-		if (i == 0)
-			row->pfn = pfn;
-		if (i == 0 || pfn != prev + 1)
-			row->runs++;
-		prev = pfn;
-	}
+	row->pfn = ml_pt_pfn(page);
+	row->runs = ml_phys_runs(page, row->pages);
 }
 
 /* ml_inspect_next()'s callback: under the xarray's spinlock. */

@@ -547,16 +547,14 @@ bool ml_inspect_next(unsigned long *index,
  * record under the xarray's lock and prints the copy outside it, so a read
  * never holds the lock for more than one lookup.
  */
+static void ml_allocations_copy(const struct ml_obj *obj, void *copy)
+{
+	*(struct ml_obj *)copy = *obj;
+}
+
 static void *ml_allocations_find(struct seq_file *m, unsigned long index)
 {
-	struct ml_obj *copy = m->private, *obj;
-
-	xa_lock(&ml_objs);
-	obj = xa_find(&ml_objs, &index, ULONG_MAX, XA_PRESENT);
-	if (obj)
-		*copy = *obj;
-	xa_unlock(&ml_objs);
-	return obj ? copy : NULL;
+	return ml_inspect_next(&index, ml_allocations_copy, m->private) ? m->private : NULL;
 }
 
 /* The position is the lowest id still to show: a restart resumes there. */
