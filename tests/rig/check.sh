@@ -4,37 +4,46 @@
 # then, for each kernel, build memlab.ko, boot it with the in-guest tests and
 # bring the results back. The last line is "N passed, N failed".
 #
+# The suite is a few jobs (the host stages, one per kernel, DKMS), which
+# CHECK_JOBS workers (default: the host's CPUs) take in turn, the longest
+# first: a TCG VM keeps one host CPU busy, so two kernels boot side by side
+# on two CPUs. The results are printed in one order whatever the timing.
+#
 # Environment: KERNELS (default "6.1 6.12 7.3 debug", the names lib.sh's
 # kernel_load knows; debug is the debug kernel that tests/rig/debug-kernel.sh
-# builds once and caches), FUZZ_SECONDS (60), MEMLAB_TESTS (only in-guest
-# tests whose name contains it), CHECK_SLOWEST (10, how many of the slowest
-# in-guest tests the time summary at the end lists).
+# builds once and caches), CHECK_JOBS (how many jobs at once), FUZZ_SECONDS
+# (60), MEMLAB_TESTS (only in-guest tests whose name contains it),
+# CHECK_SLOWEST (10, how many of the slowest in-guest tests the time
+# summary at the end lists).
 set -u
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 kernels=${KERNELS:-$(rig_kernel_names)}
+jobs_n=${CHECK_JOBS:-$(nproc 2>/dev/null || echo 1)}
+case "$jobs_n" in
+'' | *[!0-9]* | 0) die "CHECK_JOBS=$jobs_n: must be a number of jobs, 1 or more" ;;
+esac
 KERNELS=$kernels sh "$MEMLAB_TOP/tests/rig/deps.sh" check || exit 1
 
 out=$MEMLAB_OUT/check
 rm -rf "$out"
-mkdir -p "$out"
-summary=$out/summary.txt
-: >"$summary"
-: >"$out/times"
+mkdir -p "$out/records" "$out/jobs"
 total_start=$(now)
 
-# record NAME KTAP_FILE SECONDS: count the file's results into the summary.
+# record NAME KTAP_FILE SECONDS: count the file's results into the job's
+# records ($out/records/<job>-<n>: the summary line, "passed failed
+# skipped", "seconds name"), in the order of the job's stages.
 record() {
 	p=$(grep -cE '^ *ok [0-9]+' "$2" | head -n 1)
 	s=$(grep -cE '^ *ok [0-9]+.*# SKIP' "$2" | head -n 1)
 	f=$(grep -cE '^ *not ok [0-9]+' "$2" | head -n 1)
 	p=$((p - s))
-	printf '%-22s %5d passed, %d failed, %d skipped  (%ss)\n' "$1" "$p" "$f" "$s" "$3" |
-		tee -a "$summary" >&2
+	rec_n=$((rec_n + 1))
+	line=$(printf '%-22s %5d passed, %d failed, %d skipped  (%ss)' "$1" "$p" "$f" "$s" "$3")
+	printf '%s\n%s\n%s\n' "$line" "$p $f $s" "$3 $1" >"$out/records/$job-$rec_n"
+	echo "$line" >&2
 	grep -E '^ *not ok' "$2" | sed "s|^|    $1: |" >&2
-	echo "$p $f $s" >>"$out/counts"
-	echo "$3 $1" >>"$out/times"
 }
 
 # stage NAME COMMAND...: run a host-side KTAP producer, record its results.
@@ -52,10 +61,12 @@ stage() {
 	record "$name" "$out/$name.ktap" $(($(now) - t0))
 }
 
-stage parser-unit sh "$MEMLAB_TOP/tests/unit/run.sh"
-stage parser-fuzz sh "$MEMLAB_TOP/tests/fuzz/run.sh" "${FUZZ_SECONDS:-60}"
-stage rig-kernels env KERNELS="$kernels" sh "$MEMLAB_TOP/tests/host/t-kernel-facts.sh"
-stage git-modes sh "$MEMLAB_TOP/tests/host/t-git-modes.sh"
+host_stages() {
+	stage parser-unit sh "$MEMLAB_TOP/tests/unit/run.sh"
+	stage parser-fuzz sh "$MEMLAB_TOP/tests/fuzz/run.sh" "${FUZZ_SECONDS:-60}"
+	stage rig-kernels env KERNELS="$kernels" sh "$MEMLAB_TOP/tests/host/t-kernel-facts.sh"
+	stage git-modes sh "$MEMLAB_TOP/tests/host/t-git-modes.sh"
+}
 
 # guest_run NAME KDIR KIMAGE APPEND: the in-guest suite on one kernel.
 guest_run() {
@@ -115,16 +126,17 @@ guest_run() {
 	fi
 }
 
-for k in $kernels; do
-	[ "$k" != debug ] || say "== kernel debug: set up (the first time, this builds it: several minutes)"
-	if ! kernel_load "$k" 2>"$out/kernel-$k.err"; then
-		cat "$out/kernel-$k.err" >&2
-		echo "not ok 1 set up kernel $k: $(tail -n 1 "$out/kernel-$k.err")" >"$out/kernel-$k.ktap"
-		record "kernel-$k" "$out/kernel-$k.ktap" 0
-		continue
+# kernel_job NAME: set kernel NAME up, then its in-guest suite.
+kernel_job() {
+	[ "$1" != debug ] || say "== kernel debug: set up (the first time, this builds it: several minutes)"
+	if ! kernel_load "$1" 2>"$out/kernel-$1.err"; then
+		cat "$out/kernel-$1.err" >&2
+		echo "not ok 1 set up kernel $1: $(tail -n 1 "$out/kernel-$1.err")" >"$out/kernel-$1.ktap"
+		record "kernel-$1" "$out/kernel-$1.ktap" 0
+		return
 	fi
-	guest_run "$k" "$K_KDIR" "$K_IMAGE" "$K_TEST"
-done
+	guest_run "$1" "$K_KDIR" "$K_IMAGE" "$K_TEST"
+}
 
 # DKMS: add, build against the headers of the Debian kernels among KERNELS
 # (not the debug kernel), remove.
@@ -132,9 +144,63 @@ dkms_kernels=
 for k in $kernels; do
 	[ "$k" = debug ] || dkms_kernels="$dkms_kernels $k"
 done
-if [ -z "${MEMLAB_TESTS:-}" ] && [ -n "$dkms_kernels" ]; then
+dkms_job() {
 	stage dkms env KERNELS="${dkms_kernels# }" sh "$MEMLAB_TOP/tests/rig/dkms-check.sh"
-fi
+}
+
+# The jobs: "<order>:<what>", <order> being where their results are printed.
+# The debug kernel's is the longest by far and goes first, the host stages
+# and DKMS last, as fillers.
+n=10
+all_jobs=
+for k in $kernels; do
+	n=$((n + 1))
+	case "$k" in
+	debug) all_jobs="$n:kernel:$k $all_jobs" ;;
+	*) all_jobs="$all_jobs $n:kernel:$k" ;;
+	esac
+done
+all_jobs="$all_jobs 00:host"
+[ -n "${MEMLAB_TESTS:-}" ] || [ -z "$dkms_kernels" ] || all_jobs="$all_jobs 99:dkms"
+
+# worker: take the next job nobody has taken (mkdir is atomic), run it.
+worker() {
+	for j in $all_jobs; do
+		mkdir "$out/jobs/$j" 2>/dev/null || continue
+		job=${j%%:*}
+		rec_n=0
+		case "${j#*:}" in
+		host) host_stages ;;
+		dkms) dkms_job ;;
+		kernel:*) kernel_job "${j#*:kernel:}" ;;
+		esac
+		: >"$out/jobs/$j/done"
+	done
+}
+
+[ "$jobs_n" -le 1 ] || say "$jobs_n jobs at once (CHECK_JOBS)"
+i=0
+while [ "$i" -lt "$jobs_n" ]; do
+	worker &
+	i=$((i + 1))
+done
+wait
+for j in $all_jobs; do
+	[ ! -e "$out/jobs/$j/done" ] || continue
+	job=${j%%:*}
+	rec_n=99
+	echo "not ok 1 the job ${j#*:} did not finish" >"$out/jobs/$j.ktap"
+	record "job-${j#*:}" "$out/jobs/$j.ktap" 0
+done
+# The records, in their order: the summary, the counts, the stages' times.
+summary=$out/summary.txt
+for r in $(find "$out/records" -type f | sed 's|.*/||' | sort -t- -k1,1n -k2,2n); do
+	sed -n 1p "$out/records/$r" >>"$summary"
+	sed -n 2p "$out/records/$r" >>"$out/counts"
+	sed -n 3p "$out/records/$r" >>"$out/times"
+done
+echo >&2
+cat "$summary" >&2
 
 passed=0
 failed=0
@@ -157,7 +223,9 @@ total=$(($(now) - total_start))
 			sed -n "s/^# memlab-test: \(.*\) took \([0-9]*\)s\$/\2 $k \1/p"
 	done | sort -rn | head -n "${CHECK_SLOWEST:-10}" | awk '{ printf "  %-20s %5ds\n", $2 " " $3, $1 }'
 } | tee -a "$summary" >&2
-printf '%-22s %5s  (%ss, %dm%02ds)\n' "total time" "" "$total" $((total / 60)) $((total % 60)) |
+sum=$(awk '{ s += $1 } END { print s + 0 }' "$out/times")
+printf '%-22s %5s  (%ss, %dm%02ds; the stages add up to %ss)\n' "total time" "" "$total" \
+	$((total / 60)) $((total % 60)) "$sum" |
 	tee -a "$summary" >&2
 say "make check took ${total}s; results in $out"
 if [ "$skipped" -gt 0 ]; then
