@@ -23,7 +23,13 @@ what=$mode
 # The lists of what is wanted: packages with why, kernels, and the trixie
 # root's extra packages.
 pkgs_file=$(mktemp "${TMPDIR:-/tmp}/memlab-deps.XXXXXX")
-trap 'rm -f "$pkgs_file" "$pkgs_file.why"' EXIT
+# The kernel images' fetch, while apt installs the packages (fetch_images).
+fetch_pid=
+cleanup() {
+	rm -f "$pkgs_file" "$pkgs_file.why"
+	[ -z "$fetch_pid" ] || kill "$fetch_pid" 2>/dev/null || true
+}
+trap cleanup EXIT
 kernels=
 images=
 root_extra=
@@ -139,6 +145,20 @@ installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q ' installed$'
 }
 
+apt_log=${TMPDIR:-/tmp}/memlab-apt.log
+
+# apt_install ARGS...: apt-get install, without questions nor Recommends,
+# waiting for another apt, its output in apt_log. dpkg unpacks without its
+# fsync of every file before renaming it (--force-unsafe-io, as Debian's
+# container images and CI runners do): that unpack is most of a first make
+# demo's time (the 17,000 files of the kernel headers), and a crash in the
+# middle of it only means running this again.
+apt_install() {
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		-o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-unsafe-io "$@" >>"$apt_log" 2>&1 ||
+		die "apt-get install failed, see $apt_log"
+}
+
 # Packages: the missing ones, each group once, with why.
 missing=""
 why=""
@@ -162,6 +182,75 @@ done <"$pkgs_file"
 fetch_mb() {
 	apt-get install -y -qq --no-install-recommends --print-uris "$@" 2>/dev/null |
 		awk '$2 ~ /\.deb$/ && $3 ~ /^[0-9]+$/ { b += $3 } END { printf "%.1f", b / 1048576 }'
+}
+
+# fetch_images: the kernel images of $images that the cache lacks. The
+# version must equal the headers' (kver_to_be: also while apt is still
+# installing them). Bookworm's are in linux-image-<kver>-unsigned
+# (boot/vmlinuz-<kver>); trixie's 7.x in linux-binary-unsigned-<kver>
+# (usr/lib/modules/<kver>/vmlinuz.unsigned), fetched through lists of the
+# rig's own (trixie_apt). Either way the cache has
+# <kernel_dir>/boot/vmlinuz-<kver>.
+fetch_images() {
+	mkdir -p "$MEMLAB_CACHE/debs"
+	for k in $images; do
+		[ "$k" != debug ] || continue
+		kver=$(kver_to_be "$k")
+		[ -n "$kver" ] || die "no headers for kernel $k ($(kernel_field "$k" 3))"
+		dir=$(kernel_dir "$kver")
+		[ -f "$dir/.complete" ] && continue
+		deb_dir=$(mktemp -d "$MEMLAB_CACHE/debs/dl.XXXXXX")
+		if [ "$(kernel_field "$k" 2)" = trixie ]; then
+			pkg=linux-binary-unsigned-$kver
+			say "fetching kernel image $kver ($pkg, trixie-backports) into $dir, for $what"
+			trixie_apt apt-get update -qq >/dev/null 2>&1 || die "cannot read trixie's package lists from $(debian_mirror)"
+			(cd "$deb_dir" && trixie_apt apt-get download -qq "$pkg" >/dev/null 2>&1) ||
+				die "cannot download $pkg"
+			rm -rf "$dir.tmp"
+			mkdir -p "$dir.tmp/boot" "$dir.tmp/x"
+			# Only the kernel is used; the modules tree is hundreds of MB.
+			dpkg-deb --fsys-tarfile "$deb_dir"/"$pkg"_*.deb |
+				tar -x -C "$dir.tmp/x" --wildcards '*/vmlinuz.unsigned'
+			mv "$dir.tmp/x/usr/lib/modules/$kver/vmlinuz.unsigned" "$dir.tmp/boot/vmlinuz-$kver" 2>/dev/null ||
+				die "no usr/lib/modules/$kver/vmlinuz.unsigned in $pkg"
+			rm -rf "$dir.tmp/x" "$deb_dir"
+		else
+			pkg=linux-image-$kver-unsigned
+			size=$(apt-cache show "$pkg" 2>/dev/null | sed -n 's/^Size: //p' | head -n 1)
+			say "fetching kernel image $kver ($pkg${size:+, $((size / 1048576)) MB}) into $dir, for $what: QEMU boots its vmlinuz, the one file kept"
+			(cd "$deb_dir" && apt-get download -qq "$pkg" >/dev/null 2>&1) || {
+				(apt-get update -qq && cd "$deb_dir" && apt-get download -qq "$pkg") >/dev/null 2>&1 ||
+					die "cannot download $pkg"
+			}
+			rm -rf "$dir.tmp"
+			mkdir -p "$dir.tmp"
+			# Only the kernel and its config are used: those two files are
+			# unpacked, not the 400 MB of modules.
+			# They come first in the archive: tar stops there (--occurrence)
+			# rather than decompress all of it (16 s against 0.5 s here), and
+			# dpkg-deb, cut short, is not heard.
+			dpkg-deb --fsys-tarfile "$deb_dir"/linux-image-*.deb 2>/dev/null |
+				tar -x --occurrence=1 -C "$dir.tmp" "./boot/vmlinuz-$kver" "./boot/config-$kver" ||
+				die "cannot unpack boot/vmlinuz-$kver from $pkg"
+			rm -rf "$deb_dir"
+		fi
+		[ -f "$dir.tmp/boot/vmlinuz-$kver" ] || die "no vmlinuz in $pkg"
+		rm -rf "$dir"
+		mv "$dir.tmp" "$dir"
+		touch "$dir/.complete"
+	done
+}
+
+# kver_to_be NAME: the release of kernel NAME's headers, as kver_of_name
+# says, or, while they are not installed yet, the release that installing
+# them brings (the candidate of their metapackage; apt-get update first).
+kver_to_be() {
+	v=$(kver_of_name "$1")
+	if [ -z "$v" ] && [ "$(kernel_field "$1" 2)" = host ]; then
+		v=$(apt-cache show --no-all-versions "$(kernel_field "$1" 3)" 2>/dev/null |
+			sed -n 's/^Depends: //p' | tr ',' '\n' | sed -n 's/^ *linux-headers-\([^ ]*\).*/\1/p' | head -n 1)
+	fi
+	printf '%s\n' "$v"
 }
 
 if [ -n "$missing" ]; then
@@ -189,10 +278,23 @@ if [ -n "$missing" ]; then
 	done <"$pkgs_file.why"
 	rm -f "$pkgs_file.why"
 	say "installing, for $what ($total MB to download):$sized"
+	: >"$apt_log"
+	# The packages' download first; then, while dpkg unpacks and configures
+	# them, the kernel images' (in the background: one waits for the network,
+	# the other for the CPU and the disk).
 	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		-o DPkg::Lock::Timeout=600 $missing >"${TMPDIR:-/tmp}/memlab-apt.log" 2>&1 ||
-		die "apt-get install failed, see ${TMPDIR:-/tmp}/memlab-apt.log"
+	apt_install --download-only $missing
+	(
+		trap - EXIT
+		fetch_images
+	) &
+	fetch_pid=$!
+	# shellcheck disable=SC2086
+	apt_install $missing
+	rc=0
+	wait "$fetch_pid" || rc=$?
+	fetch_pid=
+	[ "$rc" -eq 0 ] || exit "$rc"
 fi
 
 # Headers of the trixie-backports kernels: in the build root, or, on trixie,
@@ -212,61 +314,11 @@ for k in $kernels; do
 		fi
 		say "installing, for $what: $pkg (trixie-backports): the headers of Debian's $k"
 		apt-get update -qq >/dev/null || die "apt-get update failed"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			-o DPkg::Lock::Timeout=600 -t trixie-backports "$pkg" >"${TMPDIR:-/tmp}/memlab-apt.log" 2>&1 ||
-			die "apt-get install failed, see ${TMPDIR:-/tmp}/memlab-apt.log"
+		: >"$apt_log"
+		apt_install -t trixie-backports "$pkg"
 	fi
 done
 
-# Kernel images: the version must equal the headers'. Bookworm's are in
-# linux-image-<kver>-unsigned (boot/vmlinuz-<kver>); trixie's 7.x in
-# linux-binary-unsigned-<kver> (usr/lib/modules/<kver>/vmlinuz.unsigned),
-# fetched through lists of the rig's own (trixie_apt). Either way the cache
-# has <kernel_dir>/boot/vmlinuz-<kver>.
-mkdir -p "$MEMLAB_CACHE/debs"
-for k in $images; do
-	[ "$k" != debug ] || continue
-	kver=$(kver_of_name "$k")
-	[ -n "$kver" ] || die "no headers for kernel $k ($(kernel_field "$k" 3))"
-	dir=$(kernel_dir "$kver")
-	[ -f "$dir/.complete" ] && continue
-	deb_dir=$(mktemp -d "$MEMLAB_CACHE/debs/dl.XXXXXX")
-	if [ "$(kernel_field "$k" 2)" = trixie ]; then
-		pkg=linux-binary-unsigned-$kver
-		say "fetching kernel image $kver ($pkg, trixie-backports) into $dir, for $what"
-		trixie_apt apt-get update -qq >/dev/null 2>&1 || die "cannot read trixie's package lists from $(debian_mirror)"
-		(cd "$deb_dir" && trixie_apt apt-get download -qq "$pkg" >/dev/null 2>&1) ||
-			die "cannot download $pkg"
-		rm -rf "$dir.tmp"
-		mkdir -p "$dir.tmp/boot" "$dir.tmp/x"
-		# Only the kernel is used; the modules tree is hundreds of MB.
-		dpkg-deb --fsys-tarfile "$deb_dir"/"$pkg"_*.deb |
-			tar -x -C "$dir.tmp/x" --wildcards '*/vmlinuz.unsigned'
-		mv "$dir.tmp/x/usr/lib/modules/$kver/vmlinuz.unsigned" "$dir.tmp/boot/vmlinuz-$kver" 2>/dev/null ||
-			die "no usr/lib/modules/$kver/vmlinuz.unsigned in $pkg"
-		rm -rf "$dir.tmp/x" "$deb_dir"
-	else
-		pkg=linux-image-$kver-unsigned
-		size=$(apt-cache show "$pkg" 2>/dev/null | sed -n 's/^Size: //p' | head -n 1)
-		say "fetching kernel image $kver ($pkg${size:+, $((size / 1048576)) MB}) into $dir, for $what: QEMU boots its vmlinuz, the one file kept"
-		(cd "$deb_dir" && apt-get download -qq "$pkg" >/dev/null 2>&1) || {
-			(apt-get update -qq && cd "$deb_dir" && apt-get download -qq "$pkg") >/dev/null 2>&1 ||
-				die "cannot download $pkg"
-		}
-		rm -rf "$dir.tmp"
-		mkdir -p "$dir.tmp"
-		# Only the kernel and its config are used: those two files are
-		# unpacked, not the 400 MB of modules.
-		# They come first in the archive: tar stops there (--occurrence)
-		# rather than decompress all of it (16 s against 0.5 s here), and
-		# dpkg-deb, cut short, is not heard.
-		dpkg-deb --fsys-tarfile "$deb_dir"/linux-image-*.deb 2>/dev/null |
-			tar -x --occurrence=1 -C "$dir.tmp" "./boot/vmlinuz-$kver" "./boot/config-$kver" ||
-			die "cannot unpack boot/vmlinuz-$kver from $pkg"
-		rm -rf "$deb_dir"
-	fi
-	[ -f "$dir.tmp/boot/vmlinuz-$kver" ] || die "no vmlinuz in $pkg"
-	rm -rf "$dir"
-	mv "$dir.tmp" "$dir"
-	touch "$dir/.complete"
-done
+# What the background fetch did not do: all of them when no package was
+# missing, and any whose headers' release changed with the install.
+fetch_images
