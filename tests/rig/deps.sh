@@ -294,7 +294,7 @@ if [ -n "$missing" ]; then
 	rc=0
 	wait "$fetch_pid" || rc=$?
 	fetch_pid=
-	[ "$rc" -eq 0 ] || exit "$rc"
+	[ "$rc" -eq 0 ] || die "fetching the kernel images failed (see above)"
 fi
 
 # Headers of the trixie-backports kernels: in the build root, or, on trixie,
