@@ -24,7 +24,7 @@
 #
 # Time: each case first counts the allocations T its operation makes (N
 # large, nothing failed); N then runs over 1..T+1, every one of them when T
-# is at most MEMLAB_FI_BUDGET (default 60), else every k-th, k = T/budget
+# is at most MEMLAB_FI_BUDGET (default 40), else every k-th, k = T/budget
 # rounded up (the loader's and KASAN's own allocations make T large for
 # insmod), which keeps the test within a few minutes under KASAN and TCG.
 # MEMLAB_FI_BUDGET=0 tries every N everywhere.
@@ -37,7 +37,7 @@ FS=/sys/kernel/debug/failslab
 FP=/sys/kernel/debug/fail_page_alloc
 KML=/sys/kernel/debug/kmemleak
 FN=$(dirname "$0")/fail-nth
-BUDGET=${MEMLAB_FI_BUDGET:-60}
+BUDGET=${MEMLAB_FI_BUDGET:-40}
 # What a kernel problem looks like in dmesg (as tests/rig/vm.sh judges the
 # console). Not one: the allocator's "allocation failure" back traces, and
 # kmemleak's note that it could not allocate its own bookkeeping.

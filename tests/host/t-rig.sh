@@ -56,7 +56,7 @@ rig_case() {
 rig_case "a passing guest passes" pass t-load 120
 rig_case "a failing guest test fails the run" fail t-zz-fail 120
 rig_case "a guest panic fails the run" fail t-zz-panic 120 'Kernel panic|never finished'
-rig_case "a hanging guest fails on the host timeout" fail t-zz-hang 25 'timeout'
+rig_case "a hanging guest fails on the host timeout" fail t-zz-hang 15 'timeout'
 rig_case "a WARNING in the console fails the run" fail t-zz-warn 120 'kernel problems'
 rig_case "a WARNING that a memlab-expect window accepts passes" pass t-zz-expect-ok 120
 rig_case "a WARNING outside the window, or not matching it, fails the run" fail t-zz-expect-outside 120 \
