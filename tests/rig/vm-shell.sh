@@ -9,7 +9,9 @@
 #
 # Environment: KERNEL, VM_APPEND, MEMLAB_VM_MEM (default 2G),
 # ACCEL=tcg|kvm|auto (auto: KVM only where the test rig has seen a KVM boot
-# of this kernel work, else TCG with -cpu max).
+# of this kernel work, else TCG as tests/rig/vm.sh runs it: one host thread
+# for both vCPUs, the CPU of lib.sh's tcg_cpu; TCG_THREAD and TCG_CPU as
+# there).
 set -eu
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -35,7 +37,7 @@ if [ "$accel" = auto ]; then
 fi
 case "$accel" in
 kvm) cpu="-accel kvm -cpu host" ;;
-tcg) cpu="-accel tcg -cpu max" ;;
+tcg) cpu="-accel tcg,thread=${TCG_THREAD:-single} -cpu $(tcg_cpu)" ;;
 *) die "ACCEL=$accel: use tcg, kvm or auto" ;;
 esac
 

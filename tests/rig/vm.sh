@@ -74,17 +74,13 @@ qemu_args() {
 	if [ "$1" = kvm ]; then
 		echo "-accel kvm -cpu host -smp 2"
 	elif [ "${ICOUNT:-0}" = 1 ]; then
-		echo "-accel tcg -cpu max -smp 1 -icount shift=0,sleep=off"
+		echo "-accel tcg -cpu $(tcg_cpu) -smp 1 -icount shift=0,sleep=off"
 	else
 		# One host thread runs both vCPUs in turn (TCG_THREAD=multi: one
 		# each). Under multi-threaded TCG, 6.12 and 7.3 oopsed on an int3
 		# that text patching (a static key, a tracepoint switched on) had
 		# left, executed by the other vCPU after the patching had ended.
-		# -erms,-fsrm: with them the kernel clears and copies memory with
-		# "rep stosb"/"rep movsb", which TCG runs one byte per step;
-		# without, with 8-byte stores (boot 15 s -> 8 s, the suite about a
-		# third faster, see README). TCG_CPU overrides the model.
-		echo "-accel tcg,thread=${TCG_THREAD:-single} -cpu ${TCG_CPU:-max,-erms,-fsrm} -smp 2"
+		echo "-accel tcg,thread=${TCG_THREAD:-single} -cpu $(tcg_cpu) -smp 2"
 	fi
 }
 
