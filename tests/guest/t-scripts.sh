@@ -54,7 +54,7 @@ as_nobody() {
 }
 
 ktap_print_header "memlab-load, memlab-stats, memlab-unload, memlab-demo, memlab-bench"
-ktap_set_plan 49
+ktap_set_plan 51
 
 try memlab-stats
 refused "memlab-stats before load says memlab is not loaded" 'not loaded'
@@ -196,6 +196,26 @@ ktap_check "--repeat reports the spread of the p50s and of tracked/raw" \
 		grep -q '^tracked_over_raw over 3 runs: median [0-9]*\.[0-9][0-9], ' '$T/err'"
 try memlab-bench -s kmalloc -z 64 -p sideways
 refused "an unknown pattern is refused" '^memlab-bench: unknown pattern sideways'
+# --min-ids: ids handed out up to N before the first run, untimed. The id
+# memlab hands out next shows on an allocation of its own, freed at once.
+ML=/sys/kernel/debug/memlab
+last_id() {
+	echo "alloc kmalloc 8" >"$ML/control"
+	awk '!/^#/ && $1 + 0 > m { m = $1 + 0 } END { print m + 0 }' "$ML/allocations"
+}
+mi=$(last_id)
+echo "free $mi" >"$ML/control"
+mi=$((mi + 3000))
+try memlab-bench --min-ids "$mi" -s kmalloc -z 64 -p pair -i 100
+last=$(last_id)
+echo "free $last" >"$ML/control"
+min_ids_ok() {
+	[ "$rc" -eq 0 ] && grep -q "handing out ids up to $mi" "$T/err" && [ "$last" -gt "$mi" ] &&
+		[ "$(bench_rows "$T/out")" = "kmalloc 64 pair 100;" ]
+}
+ktap_check "--min-ids $mi: ids handed out up to it first, then the run ($rc, next id $last)" min_ids_ok
+try memlab-bench --min-ids many
+refused "--min-ids with no number is refused" '^memlab-bench: --min-ids .*needs a number'
 
 try memlab-unload
 worked "memlab-unload prints the summary line" '^memlab: unloaded: reclaimed [0-9]+ allocations, [0-9]+ bytes$'
