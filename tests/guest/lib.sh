@@ -89,6 +89,18 @@ check_invariants() {
 	}' "${1:-$STATS}"
 }
 
+# repeats FULL DEBUG: how many times a test repeats one path: FULL, or
+# DEBUG on the debug kernel (the one with kmemleak), whose checkers (KASAN,
+# kmemleak, lockdep) make each allocation some fifty times slower; the
+# path is the same.
+repeats() {
+	if [ -e /sys/kernel/debug/kmemleak ]; then
+		echo "$2"
+	else
+		echo "$1"
+	fi
+}
+
 # settle: give back what caches hold but do not use (page cache, dentries,
 # empty slabs), so that before/after comparisons of meminfo see real growth.
 settle() {

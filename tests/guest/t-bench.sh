@@ -94,10 +94,8 @@ ktap_check "alloc kmalloc 100 3" ok "alloc kmalloc 100 3"
 ktap_check "alloc kmem_cache 4096 2" ok "alloc kmem_cache 4096 2"
 before=$(snapshot)
 
-# Every strategy, both patterns: 1000 iterations, a fifth of that on the
-# debug kernel, whose checkers make each allocation some fifty times slower.
-n=1000
-[ -e /sys/kernel/debug/kmemleak ] && n=200
+# Every strategy, both patterns: 1000 iterations (a fifth on the debug kernel).
+n=$(repeats 1000 200)
 for s in $STRATEGIES; do
 	for p in pair batch; do
 		if ok "bench $s 4096 $n $p"; then
@@ -111,10 +109,8 @@ ktap_expect_eq "after the benches, what is live is unchanged" "$before" "$(snaps
 ktap_check "free all" ok "free all"
 ktap_expect_eq "after the benches, nothing of memlab in slabinfo or vmallocinfo" \
 	"slab caches 0, vmalloc areas 0" "$(memlab_objects)"
-# A tenth of that on the debug kernel, whose checkers make each allocation
-# some fifty times slower: the same path, counted the same way.
-iters=20000
-[ -e /sys/kernel/debug/kmemleak ] && iters=2000
+# A tenth on the debug kernel: the same path, counted the same way.
+iters=$(repeats 20000 2000)
 warm=$((iters / 10))
 a0=$(stat_field kmalloc allocs)
 f0=$(stat_field kmalloc frees)

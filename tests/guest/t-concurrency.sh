@@ -71,10 +71,9 @@ ctl "free all" >/dev/null
 ctl "alloc kmalloc 8" >/dev/null
 next=$(awk '!/^#/ { id = $1 } END { print id + 1 }' "$DBG/allocations")
 ctl "free all" >/dev/null
-# A quarter on the debug kernel: its checkers make the alloc as long, in
-# time, as 20000 are elsewhere, which is what the hammering needs.
-n=20000
-[ -e /sys/kernel/debug/kmemleak ] && n=5000
+# A quarter on the debug kernel: there the alloc lasts as long, in time, as
+# 20000 do elsewhere, which is what the hammering needs.
+n=$(repeats 20000 5000)
 ctl "alloc kmem_cache 64 $n" >/tmp/race.rc &
 ap=$!
 hits=0

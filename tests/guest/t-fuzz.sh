@@ -8,12 +8,7 @@
 # shellcheck source=tests/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# KASAN and friends make each command an order of magnitude slower.
-if [ -e /sys/kernel/debug/kmemleak ]; then
-	N=${MEMLAB_FUZZ_COMMANDS:-3000}
-else
-	N=${MEMLAB_FUZZ_COMMANDS:-20000}
-fi
+N=${MEMLAB_FUZZ_COMMANDS:-$(repeats 20000 3000)}
 SEED=${MEMLAB_FUZZ_SEED:-$(cut -d' ' -f1 /proc/uptime | tr -d .)}
 ktap_print_header "random commands (seed $SEED)"
 ktap_set_plan 4

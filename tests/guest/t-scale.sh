@@ -12,15 +12,10 @@
 # shellcheck source=tests/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SMALL=100000
-BIG=1000000
-# The debug kernel (KASAN, kmemleak: kmemleak tracks every object too) is
-# some fifty times slower per object: a twentieth and a fiftieth there,
-# still three levels of memlab's xarray (64^2 < 20000).
-if [ -e /sys/kernel/debug/kmemleak ]; then
-	SMALL=5000
-	BIG=20000
-fi
+# On the debug kernel a twentieth and a fiftieth, still three levels of
+# memlab's xarray (64^2 < 20000).
+SMALL=$(repeats 100000 5000)
+BIG=$(repeats 1000000 20000)
 ktap_print_header "scale: $SMALL and $BIG live allocations"
 ktap_set_plan 14
 

@@ -46,10 +46,8 @@ pfns() {
 ktap_print_header "what the lessons on fragmentation, tracepoints and per-CPU memory show"
 ktap_set_plan 26
 
-# Fragmentation: 100,000 pages (a tenth on the debug kernel, whose
-# checkers make each page's allocation and free far slower).
-pages=100000
-[ -e /sys/kernel/debug/kmemleak ] && pages=10000
+# Fragmentation: 100,000 pages (a tenth on the debug kernel).
+pages=$(repeats 100000 10000)
 half=$((pages / 2))
 memlab_load demo=0 max_bytes=512M || exit 1
 ub0=$(unmovable_blocks)

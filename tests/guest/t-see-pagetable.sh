@@ -138,9 +138,8 @@ ktap_check "the invariants hold" check_invariants
 ctl 'free all' >/dev/null
 
 # A large file streams one row at a time: 100,000 rows (a tenth on the
-# debug kernel, whose checkers make each allocation and free far slower).
-rows_n=100000
-[ -e /sys/kernel/debug/kmemleak ] && rows_n=10000
+# debug kernel).
+rows_n=$(repeats 100000 10000)
 ctl "alloc kmalloc 8 $rows_n" >/dev/null
 t0=$(cut -d' ' -f1 /proc/uptime)
 n=$(grep -vc '^#' "$PT")
