@@ -120,16 +120,113 @@ meminfo_kb() {
 	awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo
 }
 
-# nothing_left: after unload, no memlab-* cache and no memlab vmalloc area.
+# Where memlab's code and areas were while it was loaded. Once it is
+# unloaded the kernel can no longer name it: a kmemleak backtrace frame or a
+# vmallocinfo caller in memlab prints as a bare address. So every load is
+# marked while memlab is there, and those addresses are attributed to it
+# later, in this test or any later one of the same boot.
+RANGES=/tmp/memlab-ranges
+AREAS=/tmp/memlab-areas
+
+# hex16 ADDR: ADDR (hex, with or without 0x) as 16 lower-case digits, which
+# then compare as strings the way they compare as numbers.
+hex16() {
+	_h=$(printf '%s' "${1#0x}" | tr 'A-F' 'a-f')
+	while [ "${#_h}" -lt 16 ]; do
+		_h=0$_h
+	done
+	printf '%s\n' "$_h"
+}
+
+# memlab_mark: while memlab is loaded, add its module range (/proc/modules:
+# base, size) to RANGES, and its vmalloc areas now to AREAS.
+memlab_mark() {
+	read -r _base _size <<EOF
+$(awk '$1 == "memlab" { print $6, $2 }' /proc/modules)
+EOF
+	[ -n "$_size" ] || return 1
+	_b=$(hex16 "$_base")
+	# The end, base + size, with the carry done by hand: busybox's
+	# arithmetic is signed, and kernel addresses have the top bit set.
+	_lo=$((0x${_b#????????} + _size))
+	_hi=$((0x${_b%????????} + _lo / 4294967296))
+	_e=$(printf '%08x%08x' $((_hi % 4294967296)) $((_lo % 4294967296)))
+	case "$_b" in
+	0000000000000000) return 1 ;; # kptr_restrict hides it
+	esac
+	grep -qx "$_b $_e" "$RANGES" 2>/dev/null || echo "$_b $_e" >>"$RANGES"
+	awk '/\[memlab\]/ { print $1 }' /proc/vmallocinfo >>"$AREAS"
+}
+
+# memlab_addr_owned ADDR: ADDR lies in a range memlab had (memlab_mark).
+memlab_addr_owned() {
+	[ -s "$RANGES" ] || return 1
+	awk -v a="x$(hex16 "$1")" '"x" $1 <= a && a < "x" $2 { found = 1 }
+		END { exit !found }' "$RANGES"
+}
+
+# memlab_owned_lines FILE: the lines of FILE that name [memlab] or hold an
+# address (0x + 16 digits) in a range memlab had.
+memlab_owned_lines() {
+	[ -f "$1" ] || return 0
+	awk -v rf="$RANGES" '
+	BEGIN { while ((getline l < rf) > 0) { split(l, r, " "); lo[++n] = "x" r[1]; hi[n] = "x" r[2] } }
+	{
+		hit = /\[memlab\]/
+		s = $0
+		while (!hit && match(s, /0x[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]/)) {
+			a = "x" substr(s, RSTART + 2, 16)
+			s = substr(s, RSTART + RLENGTH)
+			for (i = 1; i <= n; i++)
+				if (lo[i] <= a && a < hi[i])
+					hit = 1
+		}
+		if (hit)
+			print
+	}' "$1"
+}
+
+# memlab_kmemleak_records FILE: the whole records of a kmemleak report FILE
+# ("unreferenced object" to the end of its backtrace) that have a frame in
+# memlab, named or by its address range.
+memlab_kmemleak_records() {
+	awk '/^unreferenced object/ { n++ } n { print n "\t" $0 }' "$1" >/tmp/kml-numbered
+	memlab_owned_lines /tmp/kml-numbered | cut -f1 | sort -un >/tmp/kml-hits
+	awk -F '\t' 'FILENAME == "/tmp/kml-hits" { want[$1] = 1; next }
+		want[$1] { sub(/^[0-9]+\t/, ""); print }' /tmp/kml-hits /tmp/kml-numbered
+}
+
+# nothing_left: after unload, nothing of memlab's: no memlab-* cache, no
+# /proc or debugfs directory, and no vmalloc area that was memlab's (one of
+# the areas it had when last marked, or any whose caller lies in memlab's
+# code) unless the kernel has since given that range to someone else.
+# Prints what it finds.
 nothing_left() {
-	! grep -q '^memlab-' /proc/slabinfo && ! grep -q '\[memlab\]' /proc/vmallocinfo
+	_left=$(
+		grep '^memlab-' /proc/slabinfo
+		[ ! -e /proc/memlab ] || echo "/proc/memlab is still there"
+		[ ! -e "$DBG" ] || echo "$DBG is still there"
+		awk '$3 ~ /^0x/' /proc/vmallocinfo >/tmp/vm-raw
+		memlab_owned_lines /tmp/vm-raw
+		grep '\[memlab\]' /proc/vmallocinfo
+		if [ -s "$AREAS" ]; then
+			awk 'FILENAME == ARGV[1] { a[$1] = 1; next } ($1 in a) && $3 ~ /^0x/' \
+				"$AREAS" /proc/vmallocinfo
+		fi
+	)
+	[ -z "$_left" ] && return 0
+	printf '%s\n' "$_left" | sort -u | head -n 20 | sed 's/^/# left after unload: /'
+	return 1
 }
 
 memlab_load() {
-	insmod "$KO" "$@"
+	insmod "$KO" "$@" || return
+	memlab_mark
+	return 0
 }
 
 memlab_unload() {
+	memlab_mark
 	rmmod memlab
 }
 
