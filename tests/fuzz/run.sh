@@ -43,9 +43,11 @@ fail() {
 	exit 1
 }
 
-if ! "$clang" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Wall -Wextra -Werror -I"$root/include" -I"$root/tests/unit" -o "$tmp/parse_fuzz" \
-	"$here/parse_fuzz.c" "$root/src/parse.c" >"$tmp/build.log" 2>&1; then
+# The strategy table comes from src/ at each run (tests/unit/gen-table.sh).
+if ! sh "$root/tests/unit/gen-table.sh" "$root/src" >"$tmp/ml_table.h" 2>"$tmp/build.log" ||
+	! "$clang" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Wall -Wextra -Werror -I"$tmp" -I"$root/include" -I"$root/tests/unit" -o "$tmp/parse_fuzz" \
+		"$here/parse_fuzz.c" "$root/src/parse.c" >>"$tmp/build.log" 2>&1; then
 	sed 's/^/# /' "$tmp/build.log"
 	fail "parse_fuzz does not build"
 fi

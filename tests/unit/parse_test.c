@@ -18,7 +18,8 @@
 #define G	(1024ULL * M)
 #define U64MAX	18446744073709551615ULL
 
-/* The kernel's table, and its limits (ml_table.h). */
+/* The kernel's table and its limits, made from src/ (gen-table.sh). */
+_Static_assert(ML_TABLE_NR == ML_NR_STRATEGIES, "src/strategy.c's table lacks a strategy");
 static const struct ml_parse_table lim_std = { ML_TABLE_TOKENS, ML_TABLE_LIMITS };
 
 /* No limit at all, to reach the overflow checks with huge sizes. */
