@@ -120,10 +120,12 @@ static void check_cmd(const uint8_t *data, size_t size, int ret, const struct ml
 	}
 }
 
+/* Every field of struct ml_cmd (include/memlab_parse.h): a new one goes here too. */
 static bool same_cmd(const struct ml_cmd *a, const struct ml_cmd *b)
 {
 	return a->op == b->op && a->strategy == b->strategy && a->size == b->size &&
-	       a->count == b->count && a->id == b->id && a->atomic == b->atomic &&
+	       a->count == b->count && a->id == b->id && a->every == b->every &&
+	       a->atomic == b->atomic && a->reclaimable == b->reclaimable &&
 	       a->pattern == b->pattern && a->reason == b->reason;
 }
 
