@@ -10,40 +10,50 @@
 # on two CPUs. The results are printed in one order whatever the timing.
 #
 # Environment: KERNELS (default "6.1 6.12 7.3 debug", the names lib.sh's
-# kernel_load knows; debug is the debug kernel that tests/rig/debug-kernel.sh
-# builds once and caches), CHECK_JOBS (how many jobs at once), FUZZ_SECONDS
+# kernel_load knows, or "none" for the host stages alone; debug is the
+# debug kernel that tests/rig/debug-kernel.sh builds once and caches),
+# CHECK_JOBS (how many jobs at once), FUZZ_SECONDS
 # (60), MEMLAB_TESTS (only in-guest tests whose name contains it),
 # CHECK_SLOWEST (10, how many of the slowest in-guest tests the time
-# summary at the end lists).
+# summary at the end lists), CHECK_HOST (0: no host stages).
 set -u
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 kernels=${KERNELS:-$(rig_kernel_names)}
+# KERNELS=none: the host stages alone (tests/host/t-outside-git.sh).
+[ "$kernels" != none ] || kernels=
 jobs_n=${CHECK_JOBS:-$(nproc 2>/dev/null || echo 1)}
 case "$jobs_n" in
 '' | *[!0-9]* | 0) die "CHECK_JOBS=$jobs_n: must be a number of jobs, 1 or more" ;;
 esac
-KERNELS=$kernels sh "$MEMLAB_TOP/tests/rig/deps.sh" check || exit 1
+KERNELS=${kernels:-none} sh "$MEMLAB_TOP/tests/rig/deps.sh" check || exit 1
 
 out=$MEMLAB_OUT/check
 rm -rf "$out"
 mkdir -p "$out/records" "$out/jobs"
 total_start=$(now)
 
-# record NAME KTAP_FILE SECONDS: count the file's results into the job's
-# records ($out/records/<job>-<n>: the summary line, "passed failed
-# skipped", "seconds name"), in the order of the job's stages.
+# record NAME KTAP_FILE SECONDS [guest]: count the file's results into the
+# job's records ($out/records/<job>-<n>: the summary line, "passed failed
+# skipped", "seconds name"), in the order of the job's stages. Only
+# top-level results count. Each reason why the file does not add up
+# (ktap_problems: no plan, fewer results than planned, with "guest" no done
+# marker) is one more failure, named on the summary line.
 record() {
-	p=$(grep -cE '^ *ok [0-9]+' "$2" | head -n 1)
-	s=$(grep -cE '^ *ok [0-9]+.*# SKIP' "$2" | head -n 1)
-	f=$(grep -cE '^ *not ok [0-9]+' "$2" | head -n 1)
+	p=$(tr -d '\r' <"$2" | grep -cE '^ok [0-9]+')
+	s=$(tr -d '\r' <"$2" | grep -cE '^ok [0-9]+.*# SKIP')
+	f=$(tr -d '\r' <"$2" | grep -cE '^not ok [0-9]+')
+	ktap_problems "$2" "${4:-}" >"$2.problems"
+	f=$((f + $(grep -c . "$2.problems")))
+	why=$(sed 's/$/;/' "$2.problems" | tr '\n' ' ' | sed 's/; $//')
 	p=$((p - s))
 	rec_n=$((rec_n + 1))
-	line=$(printf '%-22s %5d passed, %d failed, %d skipped  (%ss)' "$1" "$p" "$f" "$s" "$3")
+	line=$(printf '%-22s %5d passed, %d failed, %d skipped  (%ss)%s' "$1" "$p" "$f" "$s" "$3" \
+		"${why:+  [$why]}")
 	printf '%s\n%s\n%s\n' "$line" "$p $f $s" "$3 $1" >"$out/records/$job-$rec_n"
 	echo "$line" >&2
-	grep -E '^ *not ok' "$2" | sed "s|^|    $1: |" >&2
+	tr -d '\r' <"$2" | grep -E '^not ok' | sed "s|^|    $1: |" >&2
 }
 
 # stage NAME COMMAND...: run a host-side KTAP producer, record its results.
@@ -66,6 +76,8 @@ host_stages() {
 	stage parser-fuzz sh "$MEMLAB_TOP/tests/fuzz/run.sh" "${FUZZ_SECONDS:-60}"
 	stage rig-kernels env KERNELS="$kernels" sh "$MEMLAB_TOP/tests/host/t-kernel-facts.sh"
 	stage git-modes sh "$MEMLAB_TOP/tests/host/t-git-modes.sh"
+	stage rig-judge sh "$MEMLAB_TOP/tests/host/t-rig-judge.sh" "$out/rig-judge"
+	stage outside-git sh "$MEMLAB_TOP/tests/host/t-outside-git.sh" "$out/outside-git"
 }
 
 # guest_run NAME KDIR KIMAGE APPEND: the in-guest suite on one kernel.
@@ -108,12 +120,24 @@ guest_run() {
 	# checkers make it several times slower.
 	vm_timeout=1500
 	[ "$name" = debug ] && vm_timeout=3000
-	sh "$MEMLAB_TOP/tests/rig/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$ko" "$dir/t-0-readme.sh" \
+	# A rig step that fails fails the stage, with its reason: the suite did
+	# not run, whatever the guest printed before.
+	if ! sh "$MEMLAB_TOP/tests/rig/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$ko" "$dir/t-0-readme.sh" \
 		"$dir/t-zzx-readme-debug.sh" \
-		${kunit_ko:+"$kunit_ko"}
+		${kunit_ko:+"$kunit_ko"} 2>"$dir/initramfs.err"; then
+		cat "$dir/initramfs.err" >&2
+		printf '# memlab-host: mkinitramfs.sh failed\nnot ok 1 make the initramfs for %s: %s\n' \
+			"$name" "$(tail -n 1 "$dir/initramfs.err")" >"$dir/results.ktap"
+		record "kernel-$name" "$dir/results.ktap" $(($(now) - t0))
+		return
+	fi
+	vm_rc=0
 	sh "$MEMLAB_TOP/tests/rig/vm.sh" -k "$3" -i "$dir/initramfs.cpio.gz" -o "$dir" \
-		-t "${VM_TIMEOUT:-$vm_timeout}" -a "$4" -f "${MEMLAB_TESTS:-}"
-	record "kernel-$name" "$dir/results.ktap" $(($(now) - t0))
+		-t "${VM_TIMEOUT:-$vm_timeout}" -a "$4" -f "${MEMLAB_TESTS:-}" || vm_rc=$?
+	if [ "$vm_rc" -ne 0 ] && ! tr -d '\r' <"$dir/results.ktap" | grep -q '^not ok'; then
+		printf '# memlab-host: vm.sh\nnot ok 1 vm.sh exited with status %s\n' "$vm_rc" >>"$dir/results.ktap"
+	fi
+	record "kernel-$name" "$dir/results.ktap" $(($(now) - t0)) guest
 	if [ "$name" = 6.1 ] && [ -z "${MEMLAB_TESTS:-}" ]; then
 		stage rig-selftest sh "$MEMLAB_TOP/tests/host/t-rig.sh" "$3" "$ko" "$out/rig"
 		stage vm-shell sh "$MEMLAB_TOP/tests/host/t-vm-shell.sh" 6.1 "$out/vm-shell"
@@ -160,7 +184,9 @@ for k in $kernels; do
 	*) all_jobs="$all_jobs $n:kernel:$k" ;;
 	esac
 done
-all_jobs="$all_jobs 00:host"
+# CHECK_HOST=0 leaves the host stages out (tests/host/t-rig-judge.sh runs
+# make check inside make check, on a stand-in QEMU, for one kernel stage).
+[ "${CHECK_HOST:-1}" = 0 ] || all_jobs="$all_jobs 00:host"
 [ -n "${MEMLAB_TESTS:-}" ] || [ -z "$dkms_kernels" ] || all_jobs="$all_jobs 99:dkms"
 
 # worker: take the next job nobody has taken (mkdir is atomic), run it.

@@ -214,6 +214,60 @@ tcg_cpu() {
 	echo "${TCG_CPU:-max,-erms,-fsrm}"
 }
 
+# ktap_problems FILE [guest]: why the KTAP in FILE does not add up, one
+# reason a line; nothing when it does. Only top-level lines count ("ok N",
+# "not ok N", "1..N"): indented ones are a test's own sub-results. Each
+# in-guest test (from a "# memlab-test: NAME" line on) must print as many
+# results as its plan, as must a host stage's one KTAP document. FILE must
+# have a plan and a result at all, and with "guest", the guest's done marker
+# ("# memlab-guest: done"). What the host appends after "# memlab-host:" is
+# its own verdict, outside any test's plan.
+ktap_problems() {
+	tr -d '\r' <"$1" | awk -v guest="${2:-}" '
+	function close_doc() {
+		if (!indoc)
+			return
+		if (plan == "")
+			print doc ": no KTAP plan"
+		else if (res != plan)
+			print doc ": " res " results for a plan of " plan
+		indoc = 0
+	}
+	function open_doc(name) {
+		close_doc()
+		doc = name
+		plan = ""
+		res = 0
+		indoc = 1
+	}
+	/^# memlab-test: [^ ]+$/ { open_doc($3); next }
+	/^# memlab-host:/ { close_doc(); host = 1; next }
+	/^# memlab-guest: done/ { done = 1; next }
+	host { next }
+	/^1\.\.[0-9]+/ {
+		if (!indoc || plan != "")
+			open_doc(indoc ? doc " (a second plan)" : "the results")
+		plan = substr($1, 4) + 0
+		plans++
+		next
+	}
+	/^(not )?ok [0-9]+/ {
+		if (!indoc)
+			open_doc("the results")
+		res++
+		results++
+	}
+	END {
+		close_doc()
+		if (!plans)
+			print "no KTAP plan at all"
+		if (!results)
+			print "no results at all"
+		if (guest && !done)
+			print "no done marker: the guest never finished"
+	}'
+}
+
 # Seconds since the epoch, for timing stages.
 now() {
 	date +%s

@@ -84,6 +84,12 @@ qemu_args() {
 	fi
 }
 
+# host_result WHY: the host's verdict, a failure, after the guest's own
+# results and outside any test's plan (tests/rig/lib.sh: ktap_problems).
+host_result() {
+	printf '# memlab-host: the run\nnot ok 1 %s\n' "$1" >>"$results"
+}
+
 # run_qemu ACCEL BOOT_LIMIT: 0 done, 1 failed, 2 no boot within BOOT_LIMIT
 run_qemu() {
 	: >"$console"
@@ -110,7 +116,7 @@ run_qemu() {
 			kill "$qpid" 2>/dev/null
 			wait "$qpid" 2>/dev/null || true
 			say "$(basename "$kimage"): host-side timeout after ${timeout_s}s"
-			echo "# memlab-host: timeout after ${timeout_s}s" >>"$results"
+			host_result "host-side timeout after ${timeout_s}s"
 			return 1
 		fi
 		sleep 1
@@ -124,6 +130,7 @@ run_qemu() {
 	fi
 	if [ "$qrc" -ne 0 ]; then
 		say "$(basename "$kimage"): QEMU exited with status $qrc: $(tail -n 3 "$outdir/qemu.log")"
+		host_result "QEMU exited with status $qrc"
 		return 1
 	fi
 	return 0
@@ -242,12 +249,12 @@ fi
 if [ -s "$outdir/problems.txt" ]; then
 	say "$(basename "$kimage"): kernel problems in the console log ($console):"
 	head -n 20 "$outdir/problems.txt" >&2
-	echo "not ok 1 console log shows kernel problems" >>"$results"
+	host_result "console log shows kernel problems"
 	rc=1
 fi
 if ! grep -q '^# memlab-guest: done' "$results"; then
 	say "$(basename "$kimage"): the guest never finished (see $console)"
-	echo "not ok 1 guest did not finish" >>"$results"
+	host_result "guest did not finish"
 	rc=1
 fi
 if grep -q '^not ok' "$results"; then
