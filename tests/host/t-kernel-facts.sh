@@ -101,7 +101,10 @@ for k in $kernels; do
 		ktap_check "$k: built on this machine" test -z "$K_ROOT" -a -z "$(root_of_kdir "$K_KDIR")"
 	fi
 	uts=$(uts_release "$K_KDIR")
+	one_release() {
+		[ "$uts" = "$K_KVER" ] && image_release "$K_IMAGE" "$K_KVER"
+	}
 	ktap_check "$k: its build tree builds for $K_KVER (UTS_RELEASE '$uts') and its image is $K_KVER" \
-		eval '[ "$uts" = "$K_KVER" ] && image_release "$K_IMAGE" "$K_KVER"'
+		one_release
 done
 ktap_finished
