@@ -78,6 +78,7 @@ host_stages() {
 	stage git-modes sh "$MEMLAB_TOP/tests/host/t-git-modes.sh"
 	stage rig-judge sh "$MEMLAB_TOP/tests/host/t-rig-judge.sh" "$out/rig-judge"
 	stage outside-git sh "$MEMLAB_TOP/tests/host/t-outside-git.sh" "$out/outside-git"
+	stage in-a-chroot sh "$MEMLAB_TOP/tests/host/t-chroot.sh"
 }
 
 # guest_run NAME KDIR KIMAGE APPEND: the in-guest suite on one kernel.

@@ -121,8 +121,22 @@ in_root() {
 	command -v unshare >/dev/null 2>&1 || die "unshare is missing (apt-get install util-linux)"
 	cp -L /etc/resolv.conf "$1/etc/resolv.conf" 2>/dev/null || true
 	[ -z "$2" ] || mkdir -p "$1$2"
+	# unshare makes every mount of the new namespace private, from / down:
+	# where / is not a mount point (this host is itself a chroot), it cannot.
+	# Then the root is made a private mount of its own here, once (a bind
+	# mount on itself, which stays and is harmless), and the namespace
+	# keeps that: the mounts made in there reach no other namespace either.
+	ir_prop=private
+	if ! unshare -m --propagation private true 2>/dev/null; then
+		if ! mountpoint -q "$1" && ! mount --bind "$1" "$1"; then
+			say "cannot make a private mount namespace here (/ is not a mount point, as in a chroot), nor bind-mount $1 on itself: from outside the chroot, run mount --bind <the chroot> <the chroot>, then chroot again"
+			return 1
+		fi
+		mount --make-private "$1" || return 1
+		ir_prop=unchanged
+	fi
 	# shellcheck disable=SC2016
-	unshare -m --propagation private -- sh -c '
+	unshare -m --propagation "$ir_prop" -- sh -c '
 		set -e
 		r=$1
 		d=$2
