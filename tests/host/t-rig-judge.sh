@@ -30,7 +30,7 @@ judge() {
 	expect=$2
 	reason=$3
 	shift 3
-	o=$work/$(printf '%s' "$name" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9' '-')
+	o=$work/$(printf '%s' "$name" | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9' '-')
 	# The same MEMLAB_OUT for all: memlab.ko is built once.
 	env PATH="$fake:$PATH" MEMLAB_OUT="$work/out" KERNELS=6.1 CHECK_JOBS=1 CHECK_HOST=0 \
 		MEMLAB_TESTS=t-fake ACCEL=tcg "$@" sh "$MEMLAB_TOP/tests/rig/check.sh" >"$o.out" 2>"$o.err"
