@@ -54,7 +54,7 @@ as_nobody() {
 }
 
 ktap_print_header "memlab-load, memlab-stats, memlab-unload, memlab-demo, memlab-bench"
-ktap_set_plan 51
+ktap_set_plan 52
 
 try memlab-stats
 refused "memlab-stats before load says memlab is not loaded" 'not loaded'
@@ -262,6 +262,16 @@ try memlab-unload
 umount /proc/vmallocinfo
 refused "memlab-unload fails when a vmalloc area called from memlab's range is left" \
 	'left behind after unload: 1 vmalloc areas'
+
+# Where kptr_restrict=2 hides every address, from root too, memlab-unload
+# cannot see memlab's range: it says the areas went unchecked.
+kr=$(cat /proc/sys/kernel/kptr_restrict)
+memlab-load demo=0 >/dev/null
+echo 2 >/proc/sys/kernel/kptr_restrict
+try memlab-unload
+echo "$kr" >/proc/sys/kernel/kptr_restrict
+worked "under kptr_restrict=2 memlab-unload says the vmalloc areas went unchecked" \
+	'^nothing left behind: .*vmalloc areas not checked: kptr_restrict'
 
 # Where debugfs is not mounted, memlab-load mounts it.
 umount /sys/kernel/debug
