@@ -12,7 +12,7 @@
 
 SECONDS_RUN=${MEMLAB_STRESS_SECONDS:-15}
 ktap_print_header "concurrency"
-ktap_set_plan 10
+ktap_set_plan 12
 
 settle
 slab0=$(meminfo_kb SUnreclaim)
@@ -20,17 +20,25 @@ vm0=$(meminfo_kb VmallocUsed)
 memlab_load demo=0 max_bytes=32M || exit 1
 end=$(($(cut -d. -f1 /proc/uptime) + SECONDS_RUN))
 
+# writer N: allocs and frees of every kind until the end; each command's
+# kind and errno (ctl's name) go to /tmp/errnos.N, one a line, as
+# "<kind> <strategy> <count> <errno>".
 writer() {
 	i=0
 	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
 		for s in $STRATEGIES; do
-			ctl "alloc $s $((64 + i % 4096)) 20" >/dev/null
-			[ "$s" = vmalloc ] || [ "$s" = kvmalloc ] || ctl "alloc $s 128 5 atomic" >/dev/null
+			echo "alloc $s 20 $(ctl "alloc $s $((64 + i % 4096)) 20")"
+			[ "$s" = vmalloc ] || [ "$s" = kvmalloc ] ||
+				echo "atomic $s 5 $(ctl "alloc $s 128 5 atomic")"
 		done
-		ctl "free $(awk -v n="$i" '!/^#/ && NR % 7 == n % 7 { print $1; exit }' "$DBG/allocations")" >/dev/null
-		[ $((i % 5)) -eq 4 ] && ctl "free $(echo "$STRATEGIES" | cut -d' ' -f$((i % 8 + 1)))" >/dev/null
+		id=$(awk -v n="$i" '!/^#/ && NR % 7 == n % 7 { print $1; exit }' "$DBG/allocations")
+		[ -z "$id" ] || echo "free-id - 0 $(ctl "free $id")"
+		if [ $((i % 5)) -eq 4 ]; then
+			s=$(echo "$STRATEGIES" | cut -d' ' -f$((i % 8 + 1)))
+			echo "free $s 0 $(ctl "free $s")"
+		fi
 		i=$((i + 1))
-	done
+	done >"/tmp/errnos.$1"
 }
 
 reader() {
@@ -47,10 +55,10 @@ reader() {
 	echo "$n" >"/tmp/reads.$1"
 }
 
-rm -f /tmp/fail.* /tmp/reads.*
-writer & w1=$!
-writer & w2=$!
-writer & w3=$!
+rm -f /tmp/fail.* /tmp/reads.* /tmp/errnos.*
+writer 1 & w1=$!
+writer 2 & w2=$!
+writer 3 & w3=$!
 reader 1 & r1=$!
 reader 2 & r2=$!
 wait $w1 $w2 $w3 $r1 $r2
@@ -62,7 +70,24 @@ if [ -e /tmp/fail.1 ] || [ -e /tmp/fail.2 ]; then
 else
 	ktap_test_pass "invariants held at every one of $reads reads"
 fi
-ktap_check "the writers made allocations" [ "$(stat_field total allocs)" -gt 100 ]
+cat /tmp/errnos.1 /tmp/errnos.2 /tmp/errnos.3 >/tmp/errnos
+ktap_print_msg "the writers' commands, by kind and errno: $(awk '{ print $1, $4 }' /tmp/errnos | sort | uniq -c | tr -s ' \n' ' ')"
+# The errnos the contract gives these commands here: an alloc may find the
+# cap full (ENOSPC), an atomic one the kernel out of atomic memory (ENOMEM);
+# a free <id> may lose its id to another writer (ENOENT). Nothing else.
+ktap_expect_eq "the writers saw only the errnos their commands can have" "" \
+	"$(awk '!($1 == "alloc" && ($4 == "OK" || $4 == "ENOSPC")) &&
+		!($1 == "atomic" && ($4 == "OK" || $4 == "ENOSPC" || $4 == "ENOMEM")) &&
+		!($1 == "free-id" && ($4 == "OK" || $4 == "ENOENT")) &&
+		!($1 == "free" && $4 == "OK")' /tmp/errnos | sort | uniq -c | tr -s ' \n' ' ')"
+# What the counters say is what the writers were told: every allocation of
+# a successful alloc counted once, every ENOMEM a failure.
+ktap_expect_eq "allocs and failures are what the writers' commands made and were refused" \
+	"$(awk '$4 == "OK" && $3 > 0 { a += $3 } $4 == "ENOMEM" { f++ } END { print a + 0, f + 0 }' /tmp/errnos)" \
+	"$(stat_field total allocs) $(stat_field total failures)"
+ktap_expect_eq "every strategy was allocated, and some free <id> went through" \
+	"$STRATEGIES yes" \
+	"$(for s in $STRATEGIES; do awk -v s="$s" '$2 == s && $4 == "OK" && $3 > 0 { print s; exit }' /tmp/errnos; done | tr '\n' ' ')$(grep -q '^free-id - 0 OK$' /tmp/errnos && echo yes)"
 
 # free <id> racing an alloc: the ids a big alloc reserves are hammered
 # while it runs. A reserved id is not live: ENOENT, and the alloc publishes
