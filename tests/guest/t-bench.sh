@@ -13,7 +13,17 @@
 B=$DBG/bench
 
 ktap_print_header "bench"
-ktap_set_plan 57
+
+# page_size: the running kernel's page size, in bytes (KernelPageSize of a
+# mapping; else a tmpfs block, which is one page).
+page_size() {
+	_ps=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps 2>/dev/null)
+	echo "${_ps:-$(stat -f -c %S /tmp)}"
+}
+# KMALLOC_MAX_SIZE: the largest block of pages (SLUB hands larger kmallocs
+# to the page allocator), its order the last column of /proc/buddyinfo.
+KMAX=$(($(page_size) << $(awk '{ print NF - 5; exit }' /proc/buddyinfo)))
+ktap_set_plan 58
 
 # ok COMMAND: the write to control succeeds.
 ok() {
@@ -47,13 +57,30 @@ bench_sane() {
 	}' "$B"
 }
 
-# kmalloc_latency_sane: the latency file counts kmalloc allocations, most
-# of them below 2^20 ns (a millisecond): a kmalloc from the per-CPU cache
-# takes far less, a clock in the wrong unit would not. (Some do take
-# longer: a GFP_KERNEL allocation may be preempted.)
-kmalloc_latency_sane() {
-	awk '$1 == "kmalloc" && NF == 4 { n += $4; if ($3 <= 1048576) fast += $4 }
-	END { exit !(n >= 1 && 2 * fast > n) }' "$DBG/latency"
+# kmalloc_hist: the latency file's kmalloc rows, "lo hi count" a line.
+kmalloc_hist() {
+	awk '$1 == "kmalloc" && NF == 4 { print $2, $3, $4 }' "$DBG/latency"
+}
+
+# latency_matches_bench BEFORE: the kmalloc samples the latency file gained
+# since BEFORE (kmalloc_hist's output, in a file) are those of the last
+# bench's tracked allocations, timed by the same clock around the same
+# allocator call as its raw path: their median bucket [lo, hi) holds the
+# bench's raw alloc p50 (ns, or insn under icount), give or take a factor
+# of 4 (the tracked path runs beside memlab's records, a TCG guest's clock
+# is coarse). A histogram in the wrong unit, or samples counted in the wrong
+# bucket, is off by far more; prints what it compared.
+latency_matches_bench() {
+	kmalloc_hist >/tmp/bench.hist1
+	p50=$(awk '$1 == "raw" && $2 == "alloc" && ($3 == "ns" || $3 == "insn") { print $5; exit }' "$B")
+	awk -v p50="${p50:-0}" '
+	NR == FNR { before[$1] = $3; next }
+	{ n = $3 - before[$1]; if (n > 0) { lo[++k] = $1; hi[k] = $2; c[k] = n; total += n } }
+	END {
+		for (i = 1; i <= k; i++) { run += c[i]; if (2 * run >= total) break }
+		printf "# %d new kmalloc samples, median bucket [%d, %d); bench raw alloc p50 %d\n", total, lo[i], hi[i], p50
+		exit !(total > 0 && p50 > 0 && lo[i] <= 4 * p50 && 4 * hi[i] > p50)
+	}' "$1" /tmp/bench.hist1
 }
 
 # What a bench must leave as it was: what is live, its bytes, the cap line.
@@ -115,6 +142,7 @@ warm=$((iters / 10))
 a0=$(stat_field kmalloc allocs)
 f0=$(stat_field kmalloc frees)
 timed0=$(awk '$1 == "kmalloc" { n += $4 } END { print n + 0 }' "$DBG/latency")
+kmalloc_hist >/tmp/bench.hist0
 ktap_check "a kmalloc 64 pair bench of $iters iterations" ok "bench kmalloc 64 $iters pair"
 ktap_expect_eq "the bench file shows its iterations and warm-up" "$iters $warm 1" \
 	"$(awk '$1 == "iterations" { i = $2 } $1 == "warmup" { w = $2 }
@@ -126,8 +154,11 @@ $(($(awk '$1 == "kmalloc" { n += $4 } END { print n + 0 }' "$DBG/latency") - tim
 # The whole file into the log, for the record.
 sed 's/^#*/# /' "$B"
 # The latency file's clock is the same: an allocation records once, in ns buckets.
+ktap_check "the latency file's samples of that bench have the bench's raw p50 for median" \
+	latency_matches_bench /tmp/bench.hist0
 ktap_check "alloc kmalloc 64 1" ok "alloc kmalloc 64 1"
-ktap_check "the latency file has most kmalloc allocations below 2^20 ns" kmalloc_latency_sane
+ktap_expect_eq "... which the latency file counts once more" \
+	$((timed0 + n + 1)) "$(awk '$1 == "kmalloc" { n += $4 } END { print n + 0 }' "$DBG/latency")"
 
 # A signal interrupts a bench: everything is freed, nothing else changes.
 before=$(snapshot)
@@ -166,12 +197,12 @@ ktap_expect_eq "bench kmem_cache 64K batch of 100 over the cap: ENOSPC" ENOSPC \
 	"$(ctl "bench kmem_cache 64K 100 batch")"
 ktap_expect_eq "bench percpu 33K over the percpu limit: E2BIG" E2BIG \
 	"$(ctl "bench percpu 33K")"
-ktap_expect_eq "bench kmalloc 5M over KMALLOC_MAX_SIZE: E2BIG" E2BIG \
-	"$(ctl "bench kmalloc 5M 10")"
+ktap_expect_eq "bench kmalloc $((KMAX + 1)) over KMALLOC_MAX_SIZE: E2BIG" E2BIG \
+	"$(ctl "bench kmalloc $((KMAX + 1)) 10")"
 ktap_expect_eq "bench vmalloc 2M over the cap's limit: E2BIG" E2BIG \
 	"$(ctl "bench vmalloc 2M 10")"
-ktap_expect_eq "bench kmem_cache 4M + 1 over KMALLOC_MAX_SIZE: E2BIG" E2BIG \
-	"$(ctl "bench kmem_cache 4194305 10")"
+ktap_expect_eq "bench kmem_cache $((KMAX + 1)) over KMALLOC_MAX_SIZE: E2BIG" E2BIG \
+	"$(ctl "bench kmem_cache $((KMAX + 1)) 10")"
 ktap_expect_eq "the refused benches left nothing live" "$before" "$(snapshot)"
 ktap_expect_eq "... nor the bench file" "$bench_before" "$(cat "$B")"
 ktap_expect_eq "... and left no cache behind" "slab caches 0, vmalloc areas 1" "$(memlab_objects)"
