@@ -8,9 +8,11 @@
 # shellcheck source=tests/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-BAD="max_bytes=1 max_bytes=1023K max_bytes=abc max_bytes=1T max_bytes=-5 mempool_min=0 mempool_min=1025 demo_order=11 demo_order=x demo=maybe mempool_min=0x10 mempool_min=4k"
+# demo_order: one above the largest page order of this kernel (the last
+# column of /proc/buddyinfo: 10 on x86-64), the first one refused.
+BAD="max_bytes=1 max_bytes=1023K max_bytes=abc max_bytes=1T max_bytes=-5 mempool_min=0 mempool_min=1025 demo_order=$(($(awk '{ print NF - 5; exit }' /proc/buddyinfo) + 1)) demo_order=x demo=maybe mempool_min=0x10 mempool_min=4k"
 ktap_print_header "module parameters"
-ktap_set_plan 31
+ktap_set_plan 32
 
 for p in demo max_bytes mempool_min demo_order icount; do
 	ktap_check "modinfo describes $p" sh -c "modinfo -F parm '$KO' | grep -q '^$p:..'"
@@ -38,6 +40,11 @@ ktap_expect_eq "cap_bytes follows max_bytes" 2097152 "$(stat_cap)"
 ktap_expect_eq "parameters are read-only in sysfs" "-r--r--r--" \
 	"$(stat -c %A /sys/module/memlab/parameters/max_bytes)"
 ktap_expect_eq "demo=0 allocates nothing at load" 0 "$(stat_field total allocs)"
+memlab_unload
+
+# The largest page order itself is accepted: the refusal above is the boundary.
+maxorder=$(awk '{ print NF - 5; exit }' /proc/buddyinfo)
+ktap_check "insmod demo_order=$maxorder demo=0 (the largest order)" memlab_load demo_order="$maxorder" demo=0
 memlab_unload
 
 # Decimal only: 010 is ten, not eight.

@@ -42,6 +42,17 @@ vmstat() {
 pfns() {
 	awk '$2 == "alloc_pages" && $5 == 1 { print $7 }' "$PT"
 }
+# page_size: the running kernel's page size, in bytes (KernelPageSize of a
+# mapping; else a tmpfs block, which is one page).
+page_size() {
+	_ps=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps 2>/dev/null)
+	echo "${_ps:-$(stat -f -c %S /tmp)}"
+}
+PAGE=$(page_size)
+# The largest page order (the last column of buddyinfo) and the pages in a
+# pageblock (512 with 4 KiB pages on x86-64, 2048 with 16 KiB on arm64).
+MAXORDER=$(awk '{ print NF - 5; exit }' /proc/buddyinfo)
+PB=$(awk '/^Pages per block:/ { print $4; exit }' /proc/pagetypeinfo)
 
 ktap_print_header "what the lessons on fragmentation, tracepoints and per-CPU memory show"
 ktap_set_plan 26
@@ -52,9 +63,10 @@ half=$((pages / 2))
 memlab_load demo=0 max_bytes=512M || exit 1
 ub0=$(unmovable_blocks)
 z0=$(order0)
-ktap_expect_eq "alloc alloc_pages 4K $pages" OK "$(ctl "alloc alloc_pages 4K $pages")"
+ktap_print_msg "page size $PAGE, largest order $MAXORDER, $PB pages a pageblock"
+ktap_expect_eq "alloc alloc_pages $PAGE $pages (one page each)" OK "$(ctl "alloc alloc_pages $PAGE $pages")"
 ub1=$(unmovable_blocks)
-blocks=$(pfns | awk '{ print int($1 / 512) }' | sort -u | wc -l)
+blocks=$(pfns | awk -v pb="${PB:-1}" '{ print int($1 / pb) }' | sort -u | wc -l)
 ktap_print_msg "unmovable pageblocks $ub0 -> $ub1; memlab's pages are in $blocks pageblocks"
 # The debug kernel (a tinyconfig) has no compaction and does not move
 # pageblocks between types the way Debian's kernels do.
@@ -67,8 +79,9 @@ else
 	ktap_check "memlab's pages are in Unmovable pageblocks: $ub1 of them, $blocks hold memlab's pages" \
 		eval '[ "$ub1" -ge "$ub0" ] && [ "$ub1" -ge "$blocks" ]'
 fi
-# A pageblock is 512 pages: they fill at least pages / 512 of them.
-ktap_check "$pages pages lie in at least $(((pages + 511) / 512)) pageblocks" [ "$blocks" -ge $(((pages + 511) / 512)) ]
+# A pageblock is PB pages: they fill at least pages / PB of them.
+ktap_check "$pages pages lie in at least $(((pages + PB - 1) / PB)) pageblocks of $PB pages" \
+	[ "$blocks" -ge $(((pages + PB - 1) / PB)) ]
 pfns >/tmp/pfns.all
 u0=$(unmovable_order0)
 [ -e "$EX/unusable_index" ] && i0=$(unusable1)
@@ -101,7 +114,8 @@ if [ -e "$EX/unusable_index" ]; then
 else
 	ktap_test_skip "the unusable index (this kernel has no $EX)"
 fi
-ktap_expect_eq "an order-10 block is still there to take" OK "$(ctl 'alloc alloc_pages 4M')"
+ktap_expect_eq "a block of the largest order ($MAXORDER) is still there to take" OK \
+	"$(ctl "alloc alloc_pages $((PAGE << MAXORDER))")"
 if [ "$compaction" = yes ]; then
 	m0=$(vmstat compact_migrate_scanned)
 	echo 1 >/proc/sys/vm/compact_memory
@@ -134,7 +148,7 @@ done
 echo 1 >$T/tracing_on
 # Written by this shell itself (set_event_pid), not by ctl's subshell.
 echo 'alloc kmalloc 100 2' >"$CTL"
-echo 'alloc alloc_pages 128K' >"$CTL"
+echo "alloc alloc_pages $((PAGE << 5))" >"$CTL"
 echo 'alloc percpu 64' >"$CTL"
 pagepfn=$(awk '$2 == "alloc_pages" { print $7 }' "$PT")
 slot=$(awk '$1 == "kmalloc-128" { print $4 }' /proc/slabinfo)
@@ -165,7 +179,7 @@ ptrs=$(field ptr 'kmalloc: call_site=ml_kmalloc_alloc' | sort | tr '\n' ' ')
 ktap_expect_eq "kfree: both objects given back (the same hashed ptr)" "$ptrs" \
 	"$(for p in $ptrs; do field ptr 'kfree: ' | grep -x "$p"; done | sort | tr '\n' ' ')"
 ktap_expect_eq "alloc_pages: one order-5 mm_page_alloc, unmovable, at the pagetable's pfn, and its mm_page_free" \
-	"1 0 $pagepfn 1 131072" \
+	"1 0 $pagepfn 1 $((PAGE << 5))" \
 	"$(ev 'mm_page_alloc: ') $(field migratetype mm_page_alloc) $(printf '%d' "$(field pfn mm_page_alloc)") $(ev 'mm_page_free: ') $(field bytes_alloc 'strategy=alloc_pages' | head -n 1)"
 # memlab's own percpu_alloc_percpu: the kernel may allocate per-CPU memory
 # in the same window (7.3 did, for a slab cache's per-CPU parts).
@@ -205,13 +219,24 @@ memlab_load demo=0 || exit 1
 ctl 'alloc kmem_cache 200 100' >/dev/null
 S=/sys/kernel/slab/memlab-200
 got="$(cat $S/slab_size) $(cat $S/objs_per_slab)"
+# The slot, as lesson 4 explains it: the object rounded to the cache's
+# alignment; with slab debugging (FZPU) also a red zone on each side, the
+# free pointer after the object (poisoning fills it) and two tracking
+# records (struct track: 32 bytes on a 64-bit kernel), a word each. A slab
+# is PAGE << order bytes (the order SLUB chose, from sysfs): as many slots
+# as fit. 296 and 13 with 4 KiB pages, 200 and 20 without debugging.
+align=$(cat $S/align)
+slot=200
+[ "$(cat $S/red_zone)" != 1 ] || slot=$((200 + 4 * 8 + 2 * 32))
+slot=$(((slot + align - 1) / align * align))
+want="$slot $(((PAGE << $(cat $S/order)) / slot))"
 if grep -qw kasan_report /proc/kallsyms; then
 	# KASAN keeps its own metadata in each slot too (312 bytes here).
 	ktap_test_skip "memlab-200's slots: lesson 4's figures are Debian's, without KASAN ($got)"
 elif [ "$(cat $S/red_zone)" = 1 ]; then
-	ktap_expect_eq "memlab-200 with slab debugging: 296-byte slots, 13 a slab" "296 13" "$got"
+	ktap_expect_eq "memlab-200 with slab debugging: slot and slots a slab as lesson 4 says ($want)" "$want" "$got"
 else
-	ktap_expect_eq "memlab-200 without slab debugging: 200-byte slots, 20 a slab" "200 20" "$got"
+	ktap_expect_eq "memlab-200 without slab debugging: slot and slots a slab as lesson 4 says ($want)" "$want" "$got"
 fi
 memlab_unload
 ktap_finished
