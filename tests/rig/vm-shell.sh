@@ -41,13 +41,17 @@ tcg) cpu="-accel tcg,thread=${TCG_THREAD:-single} -cpu $(tcg_cpu)" ;;
 *) die "ACCEL=$accel: use tcg, kvm or auto" ;;
 esac
 
-say "booting $K_DESC ($accel) with memlab; the kernel log is in dmesg"
+say "booting $K_DESC ($accel) with memlab; the kernel log is in dmesg, this terminal's output in $dir/console.log"
 # ttyS0 (the console and the shell) is this terminal, multiplexed with
-# QEMU's monitor (Ctrl-A C) so that Ctrl-A X quits; ttyS1, where the guest's
-# /init reports, goes to a file.
+# QEMU's monitor (Ctrl-A C) so that Ctrl-A X quits, as -serial mon:stdio
+# does (signal=off: Ctrl-C goes to the guest), and copied to console.log;
+# ttyS1, where the guest's /init reports, goes to a file.
+# loglevel=5, not quiet: the terminal shows warnings and worse (a WARNING,
+# its Call Trace, a KASAN report), not every informational line.
 # shellcheck disable=SC2086
 exec qemu-system-x86_64 $cpu -smp 2 -m "${MEMLAB_VM_MEM:-2G}" \
 	-display none -no-reboot \
-	-serial mon:stdio -serial "file:$dir/guest.log" \
+	-chardev "stdio,id=con0,mux=on,signal=off,logfile=$dir/console.log" \
+	-serial chardev:con0 -mon chardev=con0 -serial "file:$dir/guest.log" \
 	-kernel "$kimage" -initrd "$dir/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 quiet mlmode=shell${K_VMAPPEND:+ $K_VMAPPEND} ${VM_APPEND:-}"
+	-append "console=ttyS0 panic=-1 loglevel=5 mlmode=shell${K_VMAPPEND:+ $K_VMAPPEND} ${VM_APPEND:-}"
