@@ -69,7 +69,7 @@ static void ml_demo_kmalloc(void)
 	if (km_zero)
 		pr_info("demo kzalloc: kmalloc's bytes were all zero too: %s; boot with init_on_alloc=0 and kmalloc hands back whatever was there, only kzalloc promises zeros\n",
 			want_init_on_alloc(GFP_KERNEL) ?
-			"this kernel runs with init_on_alloc=1, which zeroes every allocation" :
+			"this kernel runs with init_on_alloc=1, which zeroes new allocations (not in caches with a constructor, SLAB_TYPESAFE_BY_RCU caches or poisoned caches)" :
 			"by chance, nothing had used them");
 	else
 		pr_info("demo kzalloc: kmalloc's bytes were not all zero (the first is 0x%02x): %s; only kzalloc promises zeros\n",
@@ -96,11 +96,13 @@ static void ml_demo_kvmalloc_one(u64 size)
 
 	if (!obj)
 		return;
-	if (is_vmalloc_addr(obj->ptr))
-		pr_info("demo kvmalloc: asked %llu bytes: vmalloc served it (%llu bytes, page-aligned)%s\n",
+	if (is_vmalloc_addr(obj->ptr) && size > KMALLOC_MAX_SIZE)
+		pr_info("demo kvmalloc: asked %llu bytes: vmalloc served it (%llu bytes, page-aligned), as it is above KMALLOC_MAX_SIZE (%lu bytes), the most kmalloc gives\n",
 			obj->bytes_req, obj->bytes_alloc,
-			size > KMALLOC_MAX_SIZE ? ", as kmalloc never gives more than that" :
-			", kmalloc could not");
+			(unsigned long)KMALLOC_MAX_SIZE);
+	else if (is_vmalloc_addr(obj->ptr))
+		pr_info("demo kvmalloc: asked %llu bytes: vmalloc served it (%llu bytes, page-aligned), kmalloc could not\n",
+			obj->bytes_req, obj->bytes_alloc);
 	else
 		pr_info("demo kvmalloc: asked %llu bytes: kmalloc served it (%llu bytes, physically contiguous), no need for vmalloc\n",
 			obj->bytes_req, obj->bytes_alloc);

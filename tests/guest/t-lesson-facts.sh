@@ -1,0 +1,228 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# What the lessons say about the kernel, checked against the running kernel
+# (issue 22): the kmalloc a module imports on each kernel, what T and
+# __ksymtab_ mean in /proc/kallsyms, where a module's memory comes from,
+# KMALLOC_MAX_SIZE and init_on_alloc in the demonstration's lines, the
+# buddy's and parent's page frame numbers, the kmalloc cache families,
+# vmalloc in atomic context, the Percpu line of meminfo, and the order of
+# memlab's trace events beside the kernel's. Nothing here assumes a page
+# size or an architecture: what is x86-64's alone is skipped elsewhere.
+# shellcheck source=tests/guest/ktap.sh
+. "$(dirname "$0")/ktap.sh"
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+EX=${MEMLAB_EXAMPLES:-/memlab/examples}/memalloc.ko
+T=/sys/kernel/tracing
+PT=$DBG/pagetable
+
+ktap_print_header "the lessons' statements about the kernel"
+ktap_set_plan 14
+
+# page_size: the running kernel's page size, in bytes (KernelPageSize of a
+# mapping; else a tmpfs block, which is one page).
+page_size() {
+	_ps=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps 2>/dev/null)
+	echo "${_ps:-$(stat -f -c %S /tmp)}"
+}
+PAGE=$(page_size)
+MAXORDER=$(awk '{ print NF - 5; exit }' /proc/buddyinfo)
+rel=$(uname -r)
+major=${rel%%.*}
+minor=${rel#*.}
+minor=${minor%%[!0-9]*}
+ver=$((major * 100 + minor))
+ktap_print_msg "kernel $rel ($(uname -m)), page size $PAGE, largest order $MAXORDER"
+
+# Real addresses in /proc/modules, kallsyms and vmallocinfo for root
+# (%pK), whatever the boot's hashing; put back at the end.
+kptr=$(cat /proc/sys/kernel/kptr_restrict)
+trap 'echo "$kptr" >/proc/sys/kernel/kptr_restrict' EXIT
+echo 1 >/proc/sys/kernel/kptr_restrict
+
+# below A B: hex address A is below B (as 16-digit strings: busybox's
+# arithmetic is signed, and kernel addresses have the top bit set).
+below() {
+	awk -v a="x$(hex16 "$1")" -v b="x$(hex16 "$2")" 'BEGIN { exit !(a < b) }'
+}
+
+# Lesson 0: the kmalloc that kmalloc() becomes, by release: kmalloc_trace
+# from 6.1 to 6.9, kmalloc_trace_noprof in 6.10, __kmalloc_cache_noprof
+# from 6.11 (commit a0a44d9175b3). The module must import exactly that one
+# of the three, and the kernel export exactly that one.
+if [ "$ver" -le 609 ]; then
+	want=kmalloc_trace
+elif [ "$ver" -eq 610 ]; then
+	want=kmalloc_trace_noprof
+else
+	want=__kmalloc_cache_noprof
+fi
+names='kmalloc_trace|kmalloc_trace_noprof|__kmalloc_cache_noprof'
+ktap_expect_eq "lesson 0: memalloc.ko imports $want, and no other of the three names" \
+	"$want" "$(strings "$EX" | grep -xE "$names" | sort -u | tr '\n' ' ' | sed 's/ $//')"
+awk '{ print $3 }' /proc/kallsyms >/tmp/ksyms
+ktap_expect_eq "lesson 0: the kernel exports $want, and no other of the three (__ksymtab_)" \
+	"__ksymtab_$want" \
+	"$(grep -xE "__ksymtab_($names)" /tmp/ksyms | sort -u | tr '\n' ' ' | sed 's/ $//')"
+
+# Lesson 0: kfree and _printk are T and exported; most T symbols are not.
+awk '$2 == "T" { t[$3] = 1 } $3 ~ /^__ksymtab_/ { x[substr($3, 11)] = 1 }
+	END { for (s in t) if (s in x) e++; else n++; print e + 0, n + 0 }' \
+	/proc/kallsyms >/tmp/t-exp
+read -r exported unexported </tmp/t-exp
+ktap_print_msg "T symbols: $exported exported (__ksymtab_), $unexported not"
+ktap_expect_eq "lesson 0: kfree and _printk are T, each with a __ksymtab_ entry" "T T 2" \
+	"$(awk '$3 == "kfree" { print $2 }' /proc/kallsyms | head -n 1) $(awk '$3 == "_printk" { print $2 }' /proc/kallsyms | head -n 1) $(grep -cxE '__ksymtab_(kfree|_printk)' /tmp/ksyms)"
+ktap_check "lesson 0: most T symbols are not exported ($unexported not, $exported exported)" \
+	[ "$unexported" -gt "$exported" -a "$exported" -gt 0 ]
+
+# Lesson 0: a module's memory. The kernel allocates it with module_alloc()
+# before 6.10 and with execmem_alloc() from 6.10: the running kernel has
+# the one function and not the other. /proc/vmallocinfo lists the area
+# that holds memlab's code (its caller is the module loader's). From 6.15
+# an x86-64 module's code sits in execmem's ROX cache, an area of 2 MiB
+# pages that other modules' code shares; before, in an area of its own.
+memlab_load demo=0 || exit 1
+base=$(hex16 "$(awk '$1 == "memlab" { print $6 }' /proc/modules)")
+area=$(awk -v a="x$base" '$1 ~ /^0x/ {
+		split($1, r, "-"); lo = substr(r[1], 3); hi = substr(r[2], 3)
+		while (length(lo) < 16) lo = "0" lo; while (length(hi) < 16) hi = "0" hi
+		if ("x" lo <= a && a < "x" hi) { print $2, $3; exit }
+	}' /proc/vmallocinfo)
+ktap_print_msg "memlab's code at $base, in a vmallocinfo area of ${area:-(none)}"
+if [ "$ver" -lt 610 ]; then
+	want="module_alloc listed"
+else
+	want="execmem_alloc listed"
+fi
+have=$(awk '$3 == "module_alloc" || $3 == "execmem_alloc" { print $3 }' /proc/kallsyms | sort -u | tr '\n' ' ')
+ktap_expect_eq "lesson 0: module memory comes from ${want% *}, and vmallocinfo lists memlab's code" \
+	"$want" "${have}${area:+listed}"
+areasize=${area%% *}
+if [ "$(uname -m)" = x86_64 ] && [ "$ver" -ge 615 ]; then
+	ktap_check "lesson 0: from 6.15 memlab's code is in execmem's ROX cache, an area of 2 MiB or more ($areasize)" \
+		[ "${areasize:-0}" -ge $((2 << 20)) ]
+else
+	ktap_check "lesson 0: before 6.15 (or off x86-64) memlab's code has an area of its own, under 2 MiB ($areasize)" \
+		[ "${areasize:-0}" -gt 0 -a "${areasize:-0}" -lt $((2 << 20)) ]
+fi
+echo 'alloc vmalloc 64K' >"$CTL"
+varea=$(hex16 "$(awk '/ml_vmalloc_alloc/ { split($1, r, "-"); print r[1]; exit }' /proc/vmallocinfo)")
+kend=$(hex16 "$(awk '$3 == "_end" { print $1; exit }' /proc/kallsyms)")
+ktext=$(hex16 "$(awk '$3 == "_text" { print $1; exit }' /proc/kallsyms)")
+if [ "$(uname -m)" = x86_64 ]; then
+	ktap_print_msg "kernel image $ktext-$kend, memlab's code $base, a vmalloc area $varea"
+	ktap_check "lesson 0: on x86-64 memlab's code is above the kernel's image, its vmalloc area below" \
+		eval 'below "$kend" "$base" && below "$varea" "$ktext" && [ "$varea" != 0000000000000000 ]'
+else
+	ktap_test_skip "lesson 0: the module area above the kernel's image is x86-64's"
+fi
+
+# Lesson 11: the kernel's kmalloc events come before memlab's memlab_alloc
+# (both objects are made before either is recorded), memlab_free before
+# the kernel's kfree.
+[ -d $T/events/kmem ] || mount -t tracefs tracefs $T
+echo 0 >$T/tracing_on
+echo >$T/set_event
+: >$T/trace
+echo $$ >$T/set_event_pid
+echo 'bytes_req == 100' >$T/events/kmem/kmalloc/filter
+for e in kmem/kmalloc kmem/kfree memlab; do
+	echo 1 >"$T/events/$e/enable"
+done
+echo 1 >$T/tracing_on
+echo 'alloc kmalloc 100 2' >"$CTL"
+ids=$(awk '$2 == "kmalloc" && $3 == 100 { printf "%s ", $1 }' "$DBG/allocations")
+for id in $ids; do
+	echo "free $id" >"$CTL"
+done
+echo 0 >$T/tracing_on
+order=$(awk '/ kmalloc: call_site=ml_kmalloc_alloc/ { printf "kmalloc," }
+	/ memlab_alloc: / { printf "memlab_alloc," }
+	/ memlab_free: / { printf "memlab_free," }
+	/ kfree: call_site=ml_/ { printf "kfree," }' $T/trace)
+echo >$T/set_event
+echo >$T/set_event_pid
+echo 0 >$T/events/kmem/kmalloc/filter
+echo 1 >$T/tracing_on
+ktap_expect_eq "lesson 11: the order of events" \
+	"kmalloc,kmalloc,memlab_alloc,memlab_alloc,memlab_free,kfree,memlab_free,kfree," "$order"
+
+# Lesson 2: an order-5 block is aligned on 32 pages; its buddy (pfn ^ 32)
+# and itself are the two halves of the order-6 parent at pfn & ~63.
+echo "alloc alloc_pages $((PAGE << 5))" >"$CTL"
+pfn=$(awk '$2 == "alloc_pages" { print $7; exit }' "$PT")
+size=32
+buddy=$((pfn ^ size))
+parent=$((pfn & ~(2 * size - 1)))
+ktap_print_msg "order-5 block at pfn $pfn: buddy $buddy, parent $parent"
+ktap_check "lesson 2: the block and its buddy are the two halves of the parent at pfn & ~63" \
+	[ $((pfn % size)) -eq 0 -a "$parent" -eq "$((pfn < buddy ? pfn : buddy))" \
+	-a $((parent + 2 * size)) -eq $((pfn > buddy ? pfn + size : buddy + size)) ]
+
+# Lessons 0, 4, 8: kmalloc-N is one family of several. Every family the
+# kernel made has the same buckets as the plain one: kmalloc-cg-N with
+# memory cgroups, kmalloc-rcl-N, dma-kmalloc-N with ZONE_DMA, and the
+# kmalloc-rnd-NN-N copies with CONFIG_RANDOM_KMALLOC_CACHES.
+ls /sys/kernel/slab >/tmp/slabs
+fams=$(sed -n 's/^\(kmalloc-cg\|kmalloc-rcl\|dma-kmalloc\|kmalloc-rnd-[0-9][0-9]\)-[0-9]*k\{0,1\}$/\1/p' /tmp/slabs | sort -u | tr '\n' ' ')
+plain=$(grep -cE '^kmalloc-[0-9]+k?$' /tmp/slabs)
+ktap_print_msg "plain kmalloc buckets: $plain; other families: ${fams:-none}"
+bad=
+for f in $fams; do
+	n=$(grep -cE "^$f-[0-9]+k?\$" /tmp/slabs)
+	[ "$n" -ge 2 ] || bad="$bad $f($n)"
+done
+ktap_check "lessons 0, 4, 8: there are kmalloc families beside kmalloc-N, each with its buckets${bad:+ (too few:$bad)}" \
+	[ -n "$fams" -a -z "$bad" -a "$plain" -ge 2 ]
+
+# Lesson 5 and 7: memlab refuses atomic vmalloc and kvmalloc on every kernel.
+ktap_expect_eq "lesson 7: 'atomic' vmalloc and kvmalloc are refused (EINVAL) on this kernel too" \
+	"EINVAL EINVAL" "$(ctl 'alloc vmalloc 4K atomic') $(ctl 'alloc kvmalloc 4K atomic')"
+
+# Lesson 10: Percpu is the populated pages times the units, not whole
+# chunks. The chunks added after the first are vmalloc areas
+# (pcpu_get_vm_areas, all units of a chunk); counting whole chunks, Percpu
+# would be at least their size, with the first chunk's pages on top. 32 KiB
+# a unit is more than the first chunk's dynamic area, so there is one.
+echo 'alloc percpu 8K 4' >"$CTL"
+percpu=$(($(meminfo_kb Percpu) * 1024))
+chunkbytes=$(awk '/pcpu_get_vm_areas/ { s += $2 } END { print s + 0 }' /proc/vmallocinfo)
+ktap_print_msg "Percpu $percpu bytes; the chunks after the first span $chunkbytes bytes"
+ktap_check "lesson 10: Percpu is whole pages, fewer than the chunks after the first span" \
+	[ $((percpu % PAGE)) -eq 0 -a "$percpu" -gt 0 -a "$percpu" -lt "$chunkbytes" ]
+memlab_unload
+
+# Lesson 0 and 5: the demonstration's lines name KMALLOC_MAX_SIZE, the
+# largest block of pages (SLUB hands kmallocs above two pages to the page
+# allocator), and init_on_alloc's exceptions.
+dmesg -c >/dev/null
+memlab_load || exit 1
+log=$(dmesg)
+kmax=$((PAGE << MAXORDER))
+if [ "$kmax" -lt 5242880 ]; then
+	ktap_check "lesson 2: the 5 MiB kvmalloc names KMALLOC_MAX_SIZE, $kmax bytes here" \
+		grep -q "demo kvmalloc: asked 5242880 bytes: vmalloc served it .*above KMALLOC_MAX_SIZE ($kmax bytes)" <<EOF
+$log
+EOF
+else
+	ktap_test_skip "lesson 2: KMALLOC_MAX_SIZE ($kmax) is above the demonstration's 5 MiB here"
+fi
+# Slab debugging poisons kmalloc's caches (the test VMs): then the line
+# that says it is not printed, and the module's own text is checked.
+if grep -q 'demo kzalloc: kmalloc.s bytes were all zero too: this kernel runs with init_on_alloc=1' <<EOF
+$log
+EOF
+then
+	ktap_check "lesson 5: init_on_alloc=1 is said to spare constructor, TYPESAFE_BY_RCU and poisoned caches" \
+		grep -q 'init_on_alloc=1, which zeroes new allocations (not in caches with a constructor, SLAB_TYPESAFE_BY_RCU caches or poisoned caches)' <<EOF
+$log
+EOF
+else
+	ktap_check "lesson 5: memlab.ko says init_on_alloc=1 spares constructor, TYPESAFE_BY_RCU and poisoned caches" \
+		eval 'strings "$KO" | grep -q "init_on_alloc=1, which zeroes new allocations (not in caches with a constructor, SLAB_TYPESAFE_BY_RCU caches or poisoned caches)"'
+fi
+memlab_unload
+
+ktap_finished
