@@ -15,9 +15,34 @@
 #include "memlab.h"
 
 /*
- * The strategy is recorded as its number and printed as its token, from
- * the strategy table: the one place that names them.
+ * The strategy is recorded as its number and printed as its token. Trace
+ * tools (perf, trace-cmd: libtraceevent) evaluate the event's print fmt
+ * themselves and cannot call a module function, so the tokens are spelled
+ * out here, and TRACE_DEFINE_ENUM puts the enum's values, not its names, in
+ * the format file. t-trace-fmt checks them against the stats' rows.
  */
+#define ML_TRACE_STRATEGIES				\
+	EM(ML_KMALLOC, "kmalloc")			\
+	EM(ML_KZALLOC, "kzalloc")			\
+	EM(ML_VMALLOC, "vmalloc")			\
+	EM(ML_KVMALLOC, "kvmalloc")			\
+	EM(ML_KMEM_CACHE, "kmem_cache")			\
+	EM(ML_ALLOC_PAGES, "alloc_pages")		\
+	EM(ML_MEMPOOL, "mempool")			\
+	EMe(ML_PERCPU, "percpu")
+
+#undef EM
+#undef EMe
+#define EM(a, b)	TRACE_DEFINE_ENUM(a);
+#define EMe(a, b)	TRACE_DEFINE_ENUM(a);
+
+ML_TRACE_STRATEGIES
+
+#undef EM
+#undef EMe
+#define EM(a, b)	{ a, b },
+#define EMe(a, b)	{ a, b }
+
 DECLARE_EVENT_CLASS(memlab_obj,
 		    TP_PROTO(const struct ml_obj *obj),
 		    TP_ARGS(obj),
@@ -30,7 +55,8 @@ DECLARE_EVENT_CLASS(memlab_obj,
 				   __entry->bytes_req = obj->bytes_req;
 				   __entry->bytes_alloc = obj->bytes_alloc;),
 		    TP_printk("id=%u strategy=%s bytes_req=%llu bytes_alloc=%llu",
-			      __entry->id, ml_strategy_name(__entry->strategy),
+			      __entry->id,
+			      __print_symbolic(__entry->strategy, ML_TRACE_STRATEGIES),
 			      __entry->bytes_req, __entry->bytes_alloc));
 
 DEFINE_EVENT(memlab_obj, memlab_alloc,

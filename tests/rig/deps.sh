@@ -92,6 +92,7 @@ check_deps() {
 	vm
 	need "clang libclang-rt-14-dev" "the bounded libFuzzer run of the command parser"
 	need "tmux python3" "to drive make vm as a learner would (tests/host/t-vm-shell.sh)"
+	need trace-cmd "a trace parser (libtraceevent) in the test VMs, reading memlab's events as trace tools do (tests/guest/t-trace-fmt.sh)"
 	need dkms "the DKMS build of the module"
 	root_extra="$root_extra dkms openssl"
 	for k in ${KERNELS:-$(rig_kernel_names)}; do

@@ -40,6 +40,20 @@ for h in fail-nth memhog fuzz-ctl; do
 	cc -static -Os -Wall -Werror -o "$root/memlab/tests/$h" "$MEMLAB_TOP/tests/guest/$h.c" ||
 		die "cannot build tests/guest/$h.c (a C compiler and static libc are needed)"
 done
+# trace-cmd, where the host has it, with the libraries it loads: a real
+# trace parser (libtraceevent) for tests/guest/t-trace-fmt.sh, which reads
+# memlab's events as perf and trace-cmd users do. The host's binary serves
+# a guest of the host's architecture only.
+tc=$(command -v trace-cmd 2>/dev/null || true)
+if [ -n "$tc" ] && [ "${MEMLAB_GUEST_ARCH:-$(uname -m)}" = "$(uname -m)" ]; then
+	mkdir -p "$root/usr/bin"
+	cp "$tc" "$root/usr/bin/trace-cmd"
+	ldd "$tc" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
+		while read -r lib; do
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+fi
 for f in "$@"; do
 	case "$f" in
 	*.ko) cp "$f" "$root/memlab/" ;;
