@@ -32,7 +32,7 @@ static void ml_control_refuse(int err, const char *reason)
 			    err == -EINVAL ? "EINVAL" : err == -E2BIG ? "E2BIG" :
 			    err == -ENOSPC ? "ENOSPC" : err == -ENOMEM ? "ENOMEM" :
 			    err == -ENOENT ? "ENOENT" : err == -EBUSY ? "EBUSY" :
-			    err == -EINTR ? "EINTR" : "error");
+			    err == -EINTR ? "EINTR" : err == -EFAULT ? "EFAULT" : "error");
 }
 
 /* The reason for a failure whose code did not give one. */
@@ -118,8 +118,10 @@ static ssize_t ml_control_write(struct file *file, const char __user *ubuf,
 		ml_control_refuse(-EINVAL, "command too long");
 		return -EINVAL;
 	}
-	if (copy_from_user(buf, ubuf, len))
+	if (copy_from_user(buf, ubuf, len)) {
+		ml_control_refuse(-EFAULT, "cannot read the command from the writer's memory");
 		return -EFAULT;
+	}
 	err = ml_control_exec(buf, len);
 	return err ? err : len;
 }

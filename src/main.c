@@ -64,9 +64,27 @@ static int ml_param_refused(void)
 	return 0;
 }
 
-/* A yes/no parameter: 0 or 1 (kstrtobool() also takes n, y, off, on). */
+/*
+ * Every parameter's ops take a bare name too (KERNEL_PARAM_OPS_FL_NOARG),
+ * so that memlab, not the kernel's generic message, says what is wrong:
+ * set() then gets a NULL value.
+ */
+static bool ml_param_no_value(const char *val, const struct kernel_param *kp)
+{
+	if (val)
+		return false;
+	pr_err("invalid parameter %s: it needs a value (%s=...)\n", kp->name, kp->name);
+	return true;
+}
+
+/*
+ * A yes/no parameter: 0 or 1 (kstrtobool() also takes n, y, off, on); a
+ * bare name means yes, as with the kernel's own bool parameters.
+ */
 static int ml_param_set_bool(const char *val, const struct kernel_param *kp)
 {
+	if (!val)
+		val = "1";
 	if (kstrtobool(val, kp->arg)) {
 		pr_err("invalid parameter %s=%s: must be 0 or 1\n", kp->name, val);
 		return ml_param_refused();
@@ -75,6 +93,7 @@ static int ml_param_set_bool(const char *val, const struct kernel_param *kp)
 }
 
 static const struct kernel_param_ops ml_bool_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
 	.set = ml_param_set_bool,
 	.get = param_get_bool,
 };
@@ -102,6 +121,8 @@ static int ml_param_set_max_bytes(const char *val, const struct kernel_param *kp
 	unsigned long long bytes;
 	char *end;
 
+	if (ml_param_no_value(val, kp))
+		return ml_param_refused();
 	bytes = memparse(val, &end);
 	if (end == val || (*end && *end != '\n')) {
 		pr_err("invalid parameter max_bytes=%s: not a number of bytes (K, M, G allowed)\n",
@@ -119,6 +140,7 @@ static int ml_param_set_max_bytes(const char *val, const struct kernel_param *kp
 }
 
 static const struct kernel_param_ops ml_max_bytes_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
 	.set = ml_param_set_max_bytes,
 	.get = param_get_ulong,
 };
@@ -132,6 +154,8 @@ static int ml_param_set_uint_range(const char *val, const struct kernel_param *k
 {
 	unsigned int v;
 
+	if (ml_param_no_value(val, kp))
+		return ml_param_refused();
 	if (kstrtouint(val, 10, &v) || v < min || v > max) {
 		pr_err("invalid parameter %s=%s: must be an integer from %u to %u\n",
 		       kp->name, val, min, max);
@@ -152,11 +176,13 @@ static int ml_param_set_demo_order(const char *val, const struct kernel_param *k
 }
 
 static const struct kernel_param_ops ml_mempool_min_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
 	.set = ml_param_set_mempool_min,
 	.get = param_get_uint,
 };
 
 static const struct kernel_param_ops ml_demo_order_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
 	.set = ml_param_set_demo_order,
 	.get = param_get_uint,
 };

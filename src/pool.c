@@ -35,7 +35,8 @@ static DECLARE_WORK(ml_pool_work, ml_pool_put_work);
 /** ml_pools_init() - before the first pool */
 int ml_pools_init(void)
 {
-	ml_pool_wq = alloc_workqueue("memlab_pool", WQ_UNBOUND, 0);
+	/* Its work is queued from reclaim (the shrinker): it needs a rescuer. */
+	ml_pool_wq = alloc_workqueue("memlab_pool", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	return ml_pool_wq ? 0 : -ENOMEM;
 }
 

@@ -36,7 +36,7 @@ for f in "$MEMLAB_TOP"/scripts/memlab-*; do
 done
 cp "$MEMLAB_TOP"/tests/guest/*.sh "$root/memlab/tests/"
 # The tests' helpers, static: the guest has no libc.
-for h in fail-nth memhog fuzz-ctl; do
+for h in fail-nth memhog fuzz-ctl badwrite; do
 	cc -static -Os -Wall -Werror -o "$root/memlab/tests/$h" "$MEMLAB_TOP/tests/guest/$h.c" ||
 		die "cannot build tests/guest/$h.c (a C compiler and static libc are needed)"
 done

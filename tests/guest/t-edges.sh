@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Edges: a parameter given without a value gets memlab's own line (a bare
+# yes/no parameter means yes, as the kernel's own bool parameters do); a
+# write whose bytes the kernel cannot read is EFAULT with memlab's dmesg
+# line, and changes nothing; the pool workqueue, whose work is queued from
+# reclaim, has its rescuer thread (WQ_MEM_RECLAIM).
+# shellcheck source=tests/guest/ktap.sh
+. "$(dirname "$0")/ktap.sh"
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+H=$(dirname "$0")
+ktap_print_header "edges: bare parameters, unreadable writes, the pool workqueue's rescuer"
+ktap_set_plan 8
+
+# bare PARAM: insmod with PARAM alone must fail with EINVAL and exactly one
+# memlab line (busybox insmod tries twice: each try's lines are the same).
+for p in max_bytes mempool_min demo_order; do
+	dmesg -c >/dev/null
+	err=$(insmod "$KO" "$p" 2>&1)
+	rc=$?
+	lines=$(dmesg | grep -c "memlab: invalid parameter $p: it needs a value ($p=...)")
+	# The kernel's own message would be "memlab: `' invalid for parameter `max_bytes'".
+	other=$(dmesg | grep -c 'invalid for parameter')
+	if [ "$rc" -ne 0 ] && [ "$(errno_name "$err")" = EINVAL ] && [ "$lines" -ge 1 ] && [ "$other" -eq 0 ]; then
+		ktap_test_pass "insmod memlab.ko $p: EINVAL, memlab says it needs a value"
+	else
+		ktap_print_msg "rc $rc, insmod said '$err'; dmesg: $(dmesg | tail -n 3 | tr '\n' '|')"
+		grep -q '^memlab ' /proc/modules && rmmod memlab
+		ktap_test_fail "insmod memlab.ko $p: EINVAL, memlab says it needs a value"
+	fi
+done
+dmesg -c >/dev/null
+ktap_check "insmod memlab.ko demo icount: loads, both on" sh -c \
+	"insmod '$KO' demo icount && [ \"\$(cat /sys/module/memlab/parameters/demo)\" = Y ] &&
+	[ \"\$(cat /sys/module/memlab/parameters/icount)\" = Y ]"
+grep -q '^memlab ' /proc/modules || memlab_load demo=0 || exit 1
+memlab_mark
+
+before=$(cat "$STATS")
+dmesg -c >/dev/null
+ktap_expect_eq "a write from unreadable memory: EFAULT" EFAULT "$("$H/badwrite" "$CTL")"
+ktap_check "... memlab says why in one dmesg line" sh -c \
+	"[ \"\$(dmesg | grep -c '^\[[ 0-9.]*\] memlab: control: cannot read the command from the writer.s memory (EFAULT)\$')\" -eq 1 ]"
+ktap_expect_eq "... and changes nothing in the stats" "$before" "$(cat "$STATS")"
+
+ktap_check "the pool workqueue has a rescuer thread (WQ_MEM_RECLAIM)" \
+	sh -c "grep -qx memlab_pool /proc/[0-9]*/comm"
+memlab_unload
+ktap_finished
