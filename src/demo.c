@@ -66,11 +66,10 @@ static void ml_demo_kmalloc(void)
 	pr_info("demo kzalloc: asked %llu bytes, got %llu from the same bucket, and all %llu bytes are zero: %s\n",
 		kz->bytes_req, kz->bytes_alloc, kz->bytes_req,
 		kz_zero ? "verified" : "NOT verified, this is a bug");
-	if (km_zero)
-		pr_info("demo kzalloc: kmalloc's bytes were all zero too: %s; boot with init_on_alloc=0 and kmalloc hands back whatever was there, only kzalloc promises zeros\n",
-			want_init_on_alloc(GFP_KERNEL) ?
-			"this kernel runs with init_on_alloc=1, which zeroes new allocations (not in caches with a constructor, SLAB_TYPESAFE_BY_RCU caches or poisoned caches)" :
-			"by chance, nothing had used them");
+	if (km_zero && want_init_on_alloc(GFP_KERNEL))
+		pr_info("demo kzalloc: kmalloc's bytes were all zero too: this kernel runs with init_on_alloc=1, which zeroes new allocations (not in caches with a constructor, SLAB_TYPESAFE_BY_RCU caches or poisoned caches); boot with init_on_alloc=0 and kmalloc hands back whatever was there, only kzalloc promises zeros\n");
+	else if (km_zero)
+		pr_info("demo kzalloc: kmalloc's bytes were all zero too: by chance, nothing had used them; boot with init_on_alloc=0 and kmalloc hands back whatever was there, only kzalloc promises zeros\n");
 	else
 		pr_info("demo kzalloc: kmalloc's bytes were not all zero (the first is 0x%02x): %s; only kzalloc promises zeros\n",
 			*(u8 *)km->ptr, want_init_on_alloc(GFP_KERNEL) ?
