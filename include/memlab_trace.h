@@ -18,31 +18,10 @@
  * The strategy is recorded as its number and printed as its token. Trace
  * tools (perf, trace-cmd: libtraceevent) evaluate the event's print fmt
  * themselves and cannot call a module function, so the tokens are spelled
- * out here, and TRACE_DEFINE_ENUM puts the enum's values, not its names, in
- * the format file. t-trace-fmt checks them against the stats' rows.
+ * out here, and TRACE_DEFINE_ENUM (below the events) puts the enum's
+ * values, not its names, in the format file. t-trace-fmt checks them
+ * against the stats' rows.
  */
-#define ML_TRACE_STRATEGIES				\
-	EM(ML_KMALLOC, "kmalloc")			\
-	EM(ML_KZALLOC, "kzalloc")			\
-	EM(ML_VMALLOC, "vmalloc")			\
-	EM(ML_KVMALLOC, "kvmalloc")			\
-	EM(ML_KMEM_CACHE, "kmem_cache")			\
-	EM(ML_ALLOC_PAGES, "alloc_pages")		\
-	EM(ML_MEMPOOL, "mempool")			\
-	EMe(ML_PERCPU, "percpu")
-
-#undef EM
-#undef EMe
-#define EM(a, b)	TRACE_DEFINE_ENUM(a);
-#define EMe(a, b)	TRACE_DEFINE_ENUM(a);
-
-ML_TRACE_STRATEGIES
-
-#undef EM
-#undef EMe
-#define EM(a, b)	{ a, b },
-#define EMe(a, b)	{ a, b }
-
 DECLARE_EVENT_CLASS(memlab_obj,
 		    TP_PROTO(const struct ml_obj *obj),
 		    TP_ARGS(obj),
@@ -56,7 +35,15 @@ DECLARE_EVENT_CLASS(memlab_obj,
 				   __entry->bytes_alloc = obj->bytes_alloc;),
 		    TP_printk("id=%u strategy=%s bytes_req=%llu bytes_alloc=%llu",
 			      __entry->id,
-			      __print_symbolic(__entry->strategy, ML_TRACE_STRATEGIES),
+			      __print_symbolic(__entry->strategy,
+					       { ML_KMALLOC, "kmalloc" },
+					       { ML_KZALLOC, "kzalloc" },
+					       { ML_VMALLOC, "vmalloc" },
+					       { ML_KVMALLOC, "kvmalloc" },
+					       { ML_KMEM_CACHE, "kmem_cache" },
+					       { ML_ALLOC_PAGES, "alloc_pages" },
+					       { ML_MEMPOOL, "mempool" },
+					       { ML_PERCPU, "percpu" }),
 			      __entry->bytes_req, __entry->bytes_alloc));
 
 DEFINE_EVENT(memlab_obj, memlab_alloc,
@@ -66,6 +53,16 @@ DEFINE_EVENT(memlab_obj, memlab_alloc,
 DEFINE_EVENT(memlab_obj, memlab_free,
 	     TP_PROTO(const struct ml_obj *obj),
 	     TP_ARGS(obj));
+
+/* The values of print fmt's table, for the format file. */
+TRACE_DEFINE_ENUM(ML_KMALLOC);
+TRACE_DEFINE_ENUM(ML_KZALLOC);
+TRACE_DEFINE_ENUM(ML_VMALLOC);
+TRACE_DEFINE_ENUM(ML_KVMALLOC);
+TRACE_DEFINE_ENUM(ML_KMEM_CACHE);
+TRACE_DEFINE_ENUM(ML_ALLOC_PAGES);
+TRACE_DEFINE_ENUM(ML_MEMPOOL);
+TRACE_DEFINE_ENUM(ML_PERCPU);
 
 #endif /* MEMLAB_TRACE_H */
 
