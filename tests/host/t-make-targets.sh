@@ -30,8 +30,17 @@ kernel_load "$kernel" || die "no kernel $kernel"
 krel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$K_KDIR/include/generated/utsrelease.h")
 
 # The tree's files, as a clone has them (the working copy, uncommitted
-# edits included).
-(cd "$MEMLAB_TOP" && git ls-files --cached --others --exclude-standard |
+# edits included); outside a git checkout (a tarball), every file but the
+# rig's own out/.
+tree_files() {
+	top=$(git -C "$MEMLAB_TOP" rev-parse --show-toplevel 2>/dev/null)
+	if [ -n "$top" ] && [ "$(cd "$top" && pwd -P)" = "$(cd "$MEMLAB_TOP" && pwd -P)" ]; then
+		git ls-files --cached --others --exclude-standard
+	else
+		find . -path ./out -prune -o -type f -print | sed 's|^\./||'
+	fi
+}
+(cd "$MEMLAB_TOP" && tree_files |
 	while IFS= read -r f; do [ -f "$f" ] && printf '%s\n' "$f"; done |
 	cpio -pdm --quiet "$tree") || die "cannot copy the tree"
 (cd "$tree" && find . -type f | sort) >"$work/files.before"

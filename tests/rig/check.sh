@@ -79,6 +79,7 @@ host_stages() {
 	stage rig-judge sh "$MEMLAB_TOP/tests/host/t-rig-judge.sh" "$out/rig-judge"
 	stage outside-git sh "$MEMLAB_TOP/tests/host/t-outside-git.sh" "$out/outside-git"
 	stage in-a-chroot sh "$MEMLAB_TOP/tests/host/t-chroot.sh"
+	stage script-shells sh "$MEMLAB_TOP/tests/host/t-script-shells.sh"
 }
 
 # guest_run NAME KDIR KIMAGE APPEND: the in-guest suite on one kernel.
@@ -143,6 +144,7 @@ guest_run() {
 		stage rig-selftest sh "$MEMLAB_TOP/tests/host/t-rig.sh" "$3" "$ko" "$out/rig"
 		stage vm-shell sh "$MEMLAB_TOP/tests/host/t-vm-shell.sh" 6.1 "$out/vm-shell"
 		stage make-demo sh "$MEMLAB_TOP/tests/host/t-make-demo.sh" 6.12 "$out/make-demo"
+		stage make-targets sh "$MEMLAB_TOP/tests/host/t-make-targets.sh" 6.1 "$out/make-targets"
 		stage small-machine sh "$MEMLAB_TOP/tests/host/t-smallram.sh" "$3" "$ko" "$out/smallram"
 	fi
 	# make vm KERNEL=debug, the leak lessons' shell, as a learner drives it.
