@@ -20,7 +20,7 @@
 
 #define U64MAX	(~(u64)0)
 
-/* The kernel's table, and its limits (tests/unit/ml_table.h). */
+/* The kernel's table, and its limits: ml_table.h, which tests/unit/gen-table.sh writes from src/. */
 static const struct ml_parse_table lim = { ML_TABLE_TOKENS, ML_TABLE_LIMITS };
 
 #define CHECK(cond)			\

@@ -115,6 +115,19 @@ as_nobody() {
 	su -s /bin/sh nobody -c "$1"
 }
 
+# page_size: the running kernel's page size, in bytes (KernelPageSize of a
+# mapping; else a tmpfs block, which is one page).
+page_size() {
+	_ps=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps 2>/dev/null)
+	echo "${_ps:-$(stat -f -c %S /tmp)}"
+}
+
+# max_order: the largest page order the buddy allocator hands out, from the
+# columns of /proc/buddyinfo (orders 0 to max).
+max_order() {
+	awk '{ print NF - 5; exit }' /proc/buddyinfo
+}
+
 # meminfo_kb FIELD: a /proc/meminfo value in kB.
 meminfo_kb() {
 	awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo

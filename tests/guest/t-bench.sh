@@ -14,15 +14,9 @@ B=$DBG/bench
 
 ktap_print_header "bench"
 
-# page_size: the running kernel's page size, in bytes (KernelPageSize of a
-# mapping; else a tmpfs block, which is one page).
-page_size() {
-	_ps=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps 2>/dev/null)
-	echo "${_ps:-$(stat -f -c %S /tmp)}"
-}
 # KMALLOC_MAX_SIZE: the largest block of pages (SLUB hands larger kmallocs
 # to the page allocator), its order the last column of /proc/buddyinfo.
-KMAX=$(($(page_size) << $(awk '{ print NF - 5; exit }' /proc/buddyinfo)))
+KMAX=$(($(page_size) << $(max_order)))
 ktap_set_plan 58
 
 # ok COMMAND: the write to control succeeds.

@@ -11,17 +11,6 @@
 ktap_print_header "control: commands, errors, limits, cap"
 ktap_set_plan 48
 
-# page_size: the running kernel's page size, in bytes (KernelPageSize of a
-# mapping; else a tmpfs block, which is one page).
-page_size() {
-	_ps=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps 2>/dev/null)
-	echo "${_ps:-$(stat -f -c %S /tmp)}"
-}
-# max_order: the largest page order the buddy allocator hands out, from the
-# columns of /proc/buddyinfo (orders 0 to max).
-max_order() {
-	awk '{ print NF - 5; exit }' /proc/buddyinfo
-}
 PAGE=$(page_size)
 # The largest block of pages, and KMALLOC_MAX_SIZE: the same size (SLUB
 # hands larger kmallocs to the page allocator, up to its largest order).

@@ -20,14 +20,8 @@ PT=$DBG/pagetable
 ktap_print_header "the lessons' statements about the kernel"
 ktap_set_plan 14
 
-# page_size: the running kernel's page size, in bytes (KernelPageSize of a
-# mapping; else a tmpfs block, which is one page).
-page_size() {
-	_ps=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps 2>/dev/null)
-	echo "${_ps:-$(stat -f -c %S /tmp)}"
-}
 PAGE=$(page_size)
-MAXORDER=$(awk '{ print NF - 5; exit }' /proc/buddyinfo)
+MAXORDER=$(max_order)
 rel=$(uname -r)
 major=${rel%%.*}
 minor=${rel#*.}

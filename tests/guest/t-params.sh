@@ -10,7 +10,7 @@
 
 # demo_order: one above the largest page order of this kernel (the last
 # column of /proc/buddyinfo: 10 on x86-64), the first one refused.
-BAD="max_bytes=1 max_bytes=1023K max_bytes=abc max_bytes=1T max_bytes=-5 mempool_min=0 mempool_min=1025 demo_order=$(($(awk '{ print NF - 5; exit }' /proc/buddyinfo) + 1)) demo_order=x demo=maybe mempool_min=0x10 mempool_min=4k"
+BAD="max_bytes=1 max_bytes=1023K max_bytes=abc max_bytes=1T max_bytes=-5 mempool_min=0 mempool_min=1025 demo_order=$(($(max_order) + 1)) demo_order=x demo=maybe mempool_min=0x10 mempool_min=4k"
 ktap_print_header "module parameters"
 ktap_set_plan 32
 
@@ -43,7 +43,7 @@ ktap_expect_eq "demo=0 allocates nothing at load" 0 "$(stat_field total allocs)"
 memlab_unload
 
 # The largest page order itself is accepted: the refusal above is the boundary.
-maxorder=$(awk '{ print NF - 5; exit }' /proc/buddyinfo)
+maxorder=$(max_order)
 ktap_check "insmod demo_order=$maxorder demo=0 (the largest order)" memlab_load demo_order="$maxorder" demo=0
 memlab_unload
 

@@ -42,16 +42,10 @@ vmstat() {
 pfns() {
 	awk '$2 == "alloc_pages" && $5 == 1 { print $7 }' "$PT"
 }
-# page_size: the running kernel's page size, in bytes (KernelPageSize of a
-# mapping; else a tmpfs block, which is one page).
-page_size() {
-	_ps=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps 2>/dev/null)
-	echo "${_ps:-$(stat -f -c %S /tmp)}"
-}
 PAGE=$(page_size)
 # The largest page order (the last column of buddyinfo) and the pages in a
 # pageblock (512 with 4 KiB pages on x86-64, 2048 with 16 KiB on arm64).
-MAXORDER=$(awk '{ print NF - 5; exit }' /proc/buddyinfo)
+MAXORDER=$(max_order)
 PB=$(awk '/^Pages per block:/ { print $4; exit }' /proc/pagetypeinfo)
 
 ktap_print_header "what the lessons on fragmentation, tracepoints and per-CPU memory show"
