@@ -38,14 +38,25 @@ FP=/sys/kernel/debug/fail_page_alloc
 KML=/sys/kernel/debug/kmemleak
 FN=$(dirname "$0")/fail-nth
 BUDGET=${MEMLAB_FI_BUDGET:-40}
-# What a kernel problem looks like in dmesg (as tests/rig/vm.sh judges the
-# console). Not one: the allocator's "allocation failure" back traces, and
-# kmemleak's note that it could not allocate its own bookkeeping.
-BAD='BUG:|WARNING:|Oops|KASAN|kmemleak:|UBSAN|Kernel panic|general protection fault|list_del corruption|Poison overwritten|Redzone|sleeping function called from invalid context|possible recursive locking|inconsistent lock state'
-# The kernel's own WARN_ON_ONCE when the fields of memlab's tracepoints
-# cannot be allocated at load (kernel/trace/trace_events.c, an injected
-# failure of the loader's, not memlab's code), and its "error code" line.
-NOT_BAD='kmemleak: Cannot allocate|WARNING: .* at kernel/trace/trace_events\.c:[0-9]+ event_define_fields|error code is -12'
+# What a kernel problem looks like in dmesg: tests/rig/vm.sh's pattern for
+# the console, and lockdep's reports.
+BAD='BUG:|WARNING:|Oops|Call Trace|KASAN|kmemleak|Objects remaining|sleeping function called from invalid context|UBSAN|Kernel panic|general protection fault|list_del corruption|Poison overwritten|Redzone|possible recursive locking|inconsistent lock state'
+# What an injected failure makes the kernel print, not a problem: the
+# kernel's own WARN_ON_ONCE when the fields of memlab's tracepoints cannot
+# be allocated at load (kernel/trace/trace_events.c, an injected failure of
+# the loader's, not memlab's code), and kmemleak's note that it scans a
+# module's whole section when it cannot allocate a scan area for it.
+NOT_BAD='^WARNING: CPU: [0-9]+ PID: [0-9]+ at kernel/trace/trace_events\.c:[0-9]+ event_define_fields|^kmemleak: Cannot allocate a scan area, scanning the full object$'
+# The reports whose back trace ("Call Trace:", the next one after them) an
+# injected failure explains: the allocator's warn_alloc ("<comm>: vmalloc
+# error: ...", "<comm>: page allocation failure: ..."), kmem_cache_create's
+# dump_stack (6.1: "kmem_cache_create_usercopy(<name>) failed with error
+# -12"), and the WARN_ON_ONCE above.
+TRACED=': page allocation failure: order:|: vmalloc error: size |^kmem_cache_create(_usercopy)?\(.*\) failed with error|'"${NOT_BAD%%|*}"
+# The console judge's window around each injected try (lib.sh's
+# expect_begin): only those lines. Anything else a try makes the kernel
+# print (an Oops, a KASAN report, "Objects remaining") fails the run.
+WINDOW="^Call Trace:\$|$NOT_BAD"
 
 ktap_print_header "fault injection: every allocation of load and commands fails once"
 if [ ! -d "$FS" ] || [ ! -d "$FP" ] || [ ! -e /proc/thread-self/fail-nth ] || [ ! -x "$FN" ]; then
@@ -62,25 +73,23 @@ fi
 # round would only take the second's path again.
 ALLOCS="kmalloc:100 kzalloc:100 vmalloc:16K kvmalloc:64K kmem_cache:200 alloc_pages:8K mempool:256 percpu:64"
 BENCHES="kmalloc:64 kmem_cache:96 vmalloc:4K"
-ktap_set_plan 26
+ktap_set_plan 28
 
 t_start=$(cut -d. -f1 /proc/uptime)
 SUMMARY=""
 
 # Console: the allocation failures make the kernel print back traces
-# (vmalloc's warn_alloc, kmem_cache_create's dump_stack), which the rig's
-# console judge would take for problems. Keep them off the console; each
-# try judges dmesg itself instead (BAD above).
-read -r printk_level printk_rest </proc/sys/kernel/printk
+# (warn_alloc, kmem_cache_create's dump_stack), which the rig's console
+# judge takes for problems. The console keeps its log level: each injected
+# try runs inside a memlab-expect window that accepts those lines alone
+# (WINDOW), and the test judges dmesg itself too (BAD, TRACED).
 restore() {
-	echo "$printk_level $printk_rest" >/proc/sys/kernel/printk
 	echo Y >"$FS/ignore-gfp-wait"
 	echo Y >"$FP/ignore-gfp-wait"
 	echo Y >"$FP/ignore-gfp-highmem"
 	echo 1 >"$FP/min-order"
 }
 trap restore EXIT
-echo 1 >/proc/sys/kernel/printk
 
 for a in "$FS" "$FP"; do
 	echo 0 >"$a/probability"
@@ -96,18 +105,40 @@ echo 0 >"$FP/min-order"
 echo N >"$FS/cache-filter"
 
 # dmesg_problems: what dmesg gained that shows a kernel problem; clears it.
+# A "Call Trace:" is not one when it is the first after a report of an
+# injected failure (TRACED).
 dmesg_problems() {
-	dmesg -c | grep -E "$BAD" | grep -vE "$NOT_BAD" | head -n 20
+	dmesg -c | sed 's/^\[ *[0-9.]*\] //' |
+		awk -v bad="$BAD" -v notbad="$NOT_BAD" -v traced="$TRACED" '
+		/^memlab-expect: / { next }
+		$0 ~ traced { pending = 1 }
+		/^Call Trace:$/ && pending { pending = 0; next }
+		$0 ~ bad && $0 !~ notbad { print; if (++n == 20) exit }'
 }
 
+# try_fn ARGS...: the fail-nth helper inside a console window (WINDOW).
+try_fn() {
+	expect_begin "$WINDOW"
+	"$FN" "$@"
+	expect_end
+}
+
+# Areas of vmallocinfo whose caller no longer resolves (a module's code
+# since unloaded) before the sweep: what is new after a try is memlab's.
+awk '$3 ~ /^0x/ { print $1 }' /proc/vmallocinfo >/tmp/fi.raw-areas
+
 # leftovers: what of memlab is in the kernel's lists, one line (for a try
-# of insmod: loaded or not, and its caches and vmalloc areas).
+# of insmod: loaded or not, and its caches and vmalloc areas). Once memlab
+# is gone its areas' caller no longer resolves: a bare address that was
+# not there before the sweep, since only memlab was loaded and unloaded
+# since (a failed load's range is never in /proc/modules to be marked).
 leftovers() {
-	awk 'FILENAME == "/proc/modules" && $1 == "memlab" { m++ }
+	awk 'FILENAME == "/tmp/fi.raw-areas" { old[$1] = 1; next }
+	     FILENAME == "/proc/modules" && $1 == "memlab" { m++ }
 	     FILENAME == "/proc/slabinfo" && /^memlab-/ { c++ }
-	     FILENAME == "/proc/vmallocinfo" && /\[memlab\]/ { a++ }
+	     FILENAME == "/proc/vmallocinfo" && (/\[memlab\]/ || ($3 ~ /^0x/ && !($1 in old))) { a++ }
 	     END { printf "module %d caches %d areas %d\n", m, c, a }' \
-		/proc/modules /proc/slabinfo /proc/vmallocinfo
+		/tmp/fi.raw-areas /proc/modules /proc/slabinfo /proc/vmallocinfo
 }
 
 # probe STATE COUNTERS [BEFORE_STATE BEFORE_COUNTERS]: one read of
@@ -168,8 +199,11 @@ note() {
 	case_ok=no
 }
 
-# plan_case T: the stride for an operation that makes T allocations.
+# plan_case T: the stride for an operation that makes T allocations. The
+# kernel log of the counting run that found T (nothing injected) is the
+# case's first to judge.
 plan_case() {
+	count_problems=$(dmesg_problems)
 	stride=1
 	if [ "$BUDGET" -gt 0 ] && [ "$1" -gt "$BUDGET" ]; then
 		stride=$((($1 + BUDGET - 1) / BUDGET))
@@ -180,7 +214,7 @@ plan_case() {
 	maxn=0
 	notes=0
 	case_ok=yes
-	dmesg -c >/dev/null
+	[ -z "$count_problems" ] || note count "kernel problem in the counting run: $count_problems"
 	case_t0=$(cut -d. -f1 /proc/uptime)
 }
 
@@ -213,18 +247,18 @@ insmod_case() {
 	case_name=$1
 	r=$("$FN" 1000000 load "$KO" "$2")
 	count=$((1000000 - ${r#* }))
-	[ "${r% *}" = OK ] && rmmod memlab
+	[ "${r% *}" = OK ] && memlab_unload
 	plan_case "$count"
 	n=1
 	while :; do
-		r=$("$FN" "$n" load "$KO" "$2")
+		r=$(try_fn "$n" load "$KO" "$2")
 		res=${r% *}
 		left=${r#* }
 		tries=$((tries + 1))
 		if [ "$res" = OK ]; then
 			check_invariants "$STATS" >/tmp/fi.inv ||
 				note "$n" "loaded, but the stats break invariants: $(head -n 1 /tmp/fi.inv)"
-			rmmod memlab || note "$n" "rmmod failed"
+			memlab_unload || note "$n" "rmmod failed"
 			[ "$left" -gt 0 ] && break
 			survived=$((survived + 1))
 			maxn=$n
@@ -247,17 +281,20 @@ insmod_case() {
 		n=$((n + stride))
 	done
 	# After the last failed load, a plain one.
-	if insmod "$KO" demo=0 && rmmod memlab && nothing_left; then :; else
+	if memlab_load demo=0 && memlab_unload && nothing_left; then :; else
 		note "$n" "a plain insmod/rmmod after the sweep failed"
 	fi
 	finish_case
 }
 
+# The log so far is earlier tests' (the console judge has it): each case
+# judges its own, from its counting run on.
+dmesg -c >/dev/null
 insmod_case "insmod demo=0" demo=0
 insmod_case "insmod (defaults: demo=1)" ""
 
 # ---- control commands -------------------------------------------------
-insmod "$KO" demo=0 max_bytes=64M || exit 1
+memlab_load demo=0 max_bytes=64M || exit 1
 
 # first_id: the id of the first live allocation, for CMD's "@ID".
 first_id() {
@@ -304,7 +341,7 @@ ctl_case() {
 		case "$c" in
 		*@ID) c="${c%@ID}$(first_id)" ;;
 		esac
-		r=$("$FN" "$n" write "$CTL" "$c")
+		r=$(try_fn "$n" write "$CTL" "$c")
 		res=${r% *}
 		left=${r#* }
 		tries=$((tries + 1))
@@ -371,49 +408,82 @@ for b in $BENCHES; do
 done
 
 ktap_check "control: nothing live after the sweep" test "$(stat_field total live)" = 0
-rmmod memlab
-ktap_check "control: rmmod works and leaves nothing" nothing_left
+ktap_check "control: rmmod works" memlab_unload
+ktap_check "control: nothing left after rmmod" nothing_left
+p=$(dmesg_problems)
+[ -z "$p" ] || ktap_print_msg "kernel problem after the last case: $p"
+ktap_expect_eq "the kernel log shows no problem from the last case to rmmod" "" "$p"
 
 # ---- kmemleak ----------------------------------------------------------
 # An object is memlab's if its back trace goes through memlab: a frame named
-# so, or one that no longer resolves, in module space (memlab is unloaded
-# by now). One kind is the kernel's own, not memlab's: 6.1's sysfs_slab_add()
-# does not free the kobject's name when adding it to sysfs fails, so each
+# so, or in an address range memlab had (lib.sh's memlab_mark), or one that
+# no longer resolves, in module space (a failed load's code, whose range
+# was never in /proc/modules; only memlab was loaded since the sweep began).
+# One kind is the kernel's own, not memlab's: 6.1's sysfs_slab_add() does
+# not free the kobject's name when adding it to sysfs fails, so each
 # kmem_cache_create() failed there (for ml_obj or memlab-<size>) leaks it.
-# Those are counted and cleared, so that t-zzz-kmemleak does not see them.
+# The test's own objects are those the fail-nth helper allocated (comm
+# "fail-nth"). kmemleak's "clear" forgets every report at once, so it is
+# written only when every record is this test's own and none is memlab's:
+# then the kernel's leaks above do not reach t-zzz-kmemleak, and nothing
+# else is hidden from it.
 if [ -e "$KML" ]; then
-	# Objects younger than a few seconds are not reported: scan, wait, scan.
-	echo scan >"$KML"
+	# Objects younger than a few seconds are not reported: scan, wait,
+	# scan; kmemleak's line that announces them is this test's to judge.
+	expect_begin '^kmemleak: [0-9]+ new suspected memory leaks \(see /sys/kernel/debug/kmemleak\)$'
+	scanned=yes
+	{ echo scan >"$KML"; } 2>/dev/null || scanned=no
 	sleep 6
-	echo scan >"$KML"
-	cat "$KML" >/tmp/fi.kml
-	: >/tmp/fi.kml.memlab
-	awk '
-	function flush() {
-		if (rec == "")
-			return
-		n++
-		if (rec ~ /memlab|\] 0xffffffff[a-f][0-9a-f]+/) {
-			if (rec ~ /sysfs_slab_add/)
-				kernel++
-			else {
-				mine++
-				print rec >"/tmp/fi.kml.memlab"
-			}
-		}
-		rec = ""
-	}
-	/^unreferenced object/ { flush(); rec = $0; next }
-	{ if (rec != "") rec = rec "\n" $0 }
-	END { flush(); print n + 0, mine + 0, kernel + 0 }' /tmp/fi.kml >/tmp/fi.kml.counts
-	read -r kml_all kml_memlab kml_kernel </tmp/fi.kml.counts
-	ktap_print_msg "kmemleak: $kml_all unreferenced objects in all, $kml_memlab of memlab, $kml_kernel the kernel's sysfs_slab_add() leak on a failed kmem_cache_create()"
-	echo clear >"$KML"
-	if [ "$kml_memlab" -ne 0 ]; then
-		sed 's/^/# /' /tmp/fi.kml.memlab | head -n 60
-		ktap_test_fail "kmemleak reports nothing of memlab"
+	{ echo scan >"$KML"; } 2>/dev/null || scanned=no
+	expect_end
+	if [ "$scanned" = no ]; then
+		# It turns itself off when it cannot allocate its own records.
+		dmesg | grep 'kmemleak:' | tail -n 3 | sed 's/^/# /'
+		ktap_test_fail "kmemleak reports nothing of memlab (kmemleak refused to scan: it is off)"
 	else
-		ktap_test_pass "kmemleak reports nothing of memlab"
+		cat "$KML" >/tmp/fi.kml
+		memlab_kmemleak_records /tmp/fi.kml >/tmp/fi.kml.ranged
+		: >/tmp/fi.kml.memlab
+		: >/tmp/fi.kml.others
+		awk '
+		function flush() {
+			if (rec == "")
+				return
+			n++
+			own = rec ~ /\n  comm "fail-nth", pid /
+			if (!own) {
+				others++
+				print rec >"/tmp/fi.kml.others"
+			}
+			if (head in ranged || rec ~ /\[memlab\]|\] 0xffffffff[a-f][0-9a-f]+/) {
+				if (own && rec ~ /sysfs_slab_add/)
+					kernel++
+				else {
+					mine++
+					print rec >"/tmp/fi.kml.memlab"
+				}
+			}
+			rec = ""
+		}
+		FILENAME == ARGV[1] { if (/^unreferenced object/) ranged[$0] = 1; next }
+		/^unreferenced object/ { flush(); rec = $0; head = $0; next }
+		{ if (rec != "") rec = rec "\n" $0 }
+		END { flush(); print n + 0, mine + 0, kernel + 0, others + 0 }' \
+			/tmp/fi.kml.ranged /tmp/fi.kml >/tmp/fi.kml.counts
+		read -r kml_all kml_memlab kml_kernel kml_others </tmp/fi.kml.counts
+		ktap_print_msg "kmemleak: $kml_all unreferenced objects in all, $kml_memlab of memlab, $kml_kernel the kernel's sysfs_slab_add() leak on a failed kmem_cache_create(), $kml_others not made by this test"
+		if [ "$kml_memlab" -eq 0 ] && [ "$kml_others" -eq 0 ]; then
+			[ "$kml_all" -eq 0 ] || echo clear >"$KML"
+		else
+			ktap_print_msg "kmemleak's reports are not cleared: not all are this test's, or some are memlab's (t-zzz-kmemleak judges them)"
+			[ "$kml_others" -eq 0 ] || sed 's/^/# not this test'"'"'s: /' /tmp/fi.kml.others | head -n 30
+		fi
+		if [ "$kml_memlab" -ne 0 ]; then
+			sed 's/^/# /' /tmp/fi.kml.memlab | head -n 60
+			ktap_test_fail "kmemleak reports nothing of memlab"
+		else
+			ktap_test_pass "kmemleak reports nothing of memlab"
+		fi
 	fi
 else
 	ktap_test_skip "kmemleak reports nothing of memlab (no kmemleak in this kernel)"

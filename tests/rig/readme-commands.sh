@@ -11,9 +11,20 @@
 # KASAN, failslab). Those go into a second test of their own (--debug),
 # which runs late (t-zzx-readme-debug): a KASAN report turns lockdep off for
 # the rest of the boot, which the other tests want on. Each runs where the
-# kernel has kmemleak, and is skipped elsewhere, between memlab-expect
-# markers that let the reports it asks for pass the console judge. A block
-# fenced "```sh nodebug" runs with the others, except on the debug kernel.
+# kernel has kmemleak, and is skipped elsewhere. A block fenced
+# "```sh nodebug" runs with the others, except on the debug kernel.
+#
+# The console judge (tests/rig/vm.sh) accepts a report only inside a
+# memlab-expect window, and a window accepts whatever matches its ERE: so
+# each window covers the one command that makes the report, with the ERE of
+# that report alone. The commands that get one, in a debug block (a whole
+# line, as written):
+#   echo scan > /sys/kernel/debug/kmemleak       kmemleak's "N new suspected
+#                                                memory leaks" line
+#   insmod .../membugs.ko bug=oob|uaf|double_free  KASAN's title line and
+#                                                its "Call Trace:"
+# Any other report, or one of these made by another line, is a problem. A
+# window is closed even when its command fails (the block fails then).
 #
 # usage: readme-commands.sh [--debug] [README.md] > t-0-readme.sh
 # then:  mkinitramfs.sh OUT.cpio.gz MEMLAB.KO t-0-readme.sh   (runs first, as t-0-readme)
@@ -41,6 +52,27 @@ function flush_block() {
 	printf "cat >\"$D/block-%d.sh\" <<'\''%s'\''\n%s%s\n", nblocks, eof, body, eof
 	printf "%s \"lesson %s, block %d: %s\" \"$D/block-%d.sh\"\n\n", debug ? "block_debug" : nodebug ? "block_nodebug" : "block", plain(lesson), ++inlesson, plain(first), nblocks
 }
+# expect_window LINE: LINE, between the markers of a window for the report
+# it makes, if it is one of the commands above.
+function expect_window(l,   ere) {
+	if (l ~ /^[ \t]*echo scan > ?\/sys\/kernel\/debug\/kmemleak[ \t]*$/)
+		ere = "^kmemleak: [0-9]+ new suspected memory leaks \\(see /sys/kernel/debug/kmemleak\\)$"
+	else if (l ~ /^[ \t]*insmod [^ ]*membugs\.ko bug=(oob|uaf|double_free)[ \t]*$/)
+		ere = "^BUG: KASAN: [a-z-]+ in [A-Za-z0-9_.]+\\+0x[0-9a-f]+/0x[0-9a-f]+( \\[membugs\\])?$|^Call Trace:$"
+	else
+		return l
+	return "echo '\''memlab-expect: begin " ere "'\'' >/dev/kmsg\n" \
+		l " || { rc=$?; echo '\''memlab-expect: end'\'' >/dev/kmsg; exit $rc; }\n" \
+		"echo '\''memlab-expect: end'\'' >/dev/kmsg"
+}
+# mark_loads LINE: LINE, and after a line that loads memlab, a note of its
+# address range (lib.sh'"'"'s memlab_mark), by which t-zzz-kmemleak tells
+# memlab'"'"'s leaks once it is unloaded.
+function mark_loads(l) {
+	if (l ~ /^[ \t]*(memlab-load|insmod [^ ]*memlab\.ko)( |$)/ && l !~ /(\\|&&|\|\||\|)[ \t]*$/)
+		l = l "\nsh \"${0%/*}/memlab-mark.sh\" || :"
+	return l
+}
 /^```/ && infence {
 	infence = 0
 	if (take)
@@ -54,7 +86,7 @@ infence {
 			print "readme-commands.sh: a block holds the line " eof > "/dev/stderr"
 			exit 2
 		}
-		body = body $0 "\n"
+		body = body mark_loads(debug ? expect_window($0) : $0) "\n"
 		if (first == "" && $0 !~ /^[ \t]*$/)
 			first = $0
 	}
@@ -91,6 +123,8 @@ BEGIN {
 	print "D=/tmp/t-readme"
 	print "rm -rf \"$D\""
 	print "mkdir -p \"$D\""
+	print "# While memlab is loaded: its address range, for the tests after (lib.sh)."
+	print "printf '\''. \"%s\"\\nmemlab_mark\\n'\'' \"$(cd \"$(dirname \"$0\")\" && pwd)/lib.sh\" >\"$D/memlab-mark.sh\""
 	print "cd / || exit 1"
 	print ""
 	print "# block DESCRIPTION FILE: run one block, show what it printed."
@@ -116,13 +150,11 @@ BEGIN {
 	print "\tfi"
 	print "}"
 	print ""
-	print "# block_debug DESCRIPTION FILE: a block for the tools of the debug kernel,"
-	print "# whose reports it asks for."
+	print "# block_debug DESCRIPTION FILE: a block for the tools of the debug kernel;"
+	print "# each command in it that makes a report has a window of its own."
 	print "block_debug() {"
 	print "\tif [ -e /sys/kernel/debug/kmemleak ]; then"
-	print "\t\techo '\''memlab-expect: begin ^BUG: KASAN: |^Call Trace:$|^kmemleak: [0-9]+ new suspected memory leaks'\'' >/dev/kmsg"
 	print "\t\tblock \"$@\""
-	print "\t\techo \"memlab-expect: end\" >/dev/kmsg"
 	print "\telse"
 	print "\t\tktap_test_skip \"$1: for the debug kernel (make vm KERNEL=debug)\""
 	print "\tfi"
