@@ -151,11 +151,12 @@ hex16() {
 	printf '%s\n' "$_h"
 }
 
-# memlab_mark: while memlab is loaded, add its module range (/proc/modules:
-# base, size) to RANGES, and its vmalloc areas now to AREAS.
+# memlab_mark [MODULE]: while memlab (or MODULE, a module built of memlab's
+# code: memlab_kunit) is loaded, add its module range (/proc/modules: base,
+# size) to RANGES, and its vmalloc areas now to AREAS.
 memlab_mark() {
 	read -r _base _size <<EOF
-$(awk '$1 == "memlab" { print $6, $2 }' /proc/modules)
+$(awk -v m="${1:-memlab}" '$1 == m { print $6, $2 }' /proc/modules)
 EOF
 	[ -n "$_size" ] || return 1
 	_b=$(hex16 "$_base")
@@ -168,7 +169,7 @@ EOF
 	0000000000000000) return 1 ;; # kptr_restrict hides it
 	esac
 	grep -qx "$_b $_e" "$RANGES" 2>/dev/null || echo "$_b $_e" >>"$RANGES"
-	awk '/\[memlab\]/ { print $1 }' /proc/vmallocinfo >>"$AREAS"
+	awk -v m="[${1:-memlab}]" 'index($0, m) { print $1 }' /proc/vmallocinfo >>"$AREAS"
 }
 
 # memlab_addr_owned ADDR: ADDR lies in a range memlab had (memlab_mark).
@@ -234,12 +235,12 @@ nothing_left() {
 
 memlab_load() {
 	insmod "$KO" "$@" || return
-	memlab_mark
+	memlab_mark memlab
 	return 0
 }
 
 memlab_unload() {
-	memlab_mark
+	memlab_mark memlab
 	rmmod memlab
 }
 

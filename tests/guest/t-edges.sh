@@ -36,7 +36,7 @@ ktap_check "insmod memlab.ko demo icount: loads, both on" sh -c \
 	"insmod '$KO' demo icount && [ \"\$(cat /sys/module/memlab/parameters/demo)\" = Y ] &&
 	[ \"\$(cat /sys/module/memlab/parameters/icount)\" = Y ]"
 grep -q '^memlab ' /proc/modules || memlab_load demo=0 || exit 1
-memlab_mark
+memlab_mark memlab
 
 before=$(cat "$STATS")
 dmesg -c >/dev/null

@@ -56,7 +56,7 @@ boots=${BENCH_BOOTS:-3}
 case "$boots" in
 '' | *[!0-9]* | 0) die "BENCH_BOOTS=$boots: must be a number of boots, 1 or more" ;;
 esac
-append="quiet mlbenchiters=${BENCH_ITERATIONS:-10000} mlbenchrepeat=${BENCH_REPEAT:-5}"
+append="mlbenchiters=${BENCH_ITERATIONS:-10000} mlbenchrepeat=${BENCH_REPEAT:-5}"
 append="$append mlbenchrepiters=${BENCH_REPEAT_ITERATIONS:-20000}"
 min_ids=${BENCH_MIN_IDS:-262144}
 case "$min_ids" in

@@ -22,14 +22,20 @@ shift 2
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+# mirror SRC DIR: copy SRC into DIR when its contents differ, with a new
+# time, so that make rebuilds what depends on it; an unchanged file keeps
+# its copy and its objects. (Not by time: a source older than the copy, from
+# another tree built into the same OUTDIR, would be missed.)
+mirror() {
+	cmp -s "$1" "$2/${1##*/}" || cp "$1" "$2/"
+}
 # Mirror the sources (only what Kbuild needs: *.c, *.h and Kbuild files of
-# src/, include/ and, where the tree has it, examples/), keeping objects of
-# unchanged files.
+# src/, include/ and, where the tree has it, examples/).
 for d in src include examples; do
 	[ -d "$MEMLAB_TOP/$d" ] || continue
 	mkdir -p "$out/$d"
 	for f in "$MEMLAB_TOP/$d"/*.[ch] "$MEMLAB_TOP/$d/Kbuild"; do
-		[ ! -e "$f" ] || cp -pu "$f" "$out/$d/"
+		[ ! -e "$f" ] || mirror "$f" "$out/$d"
 	done
 done
 kbuild=$MEMLAB_TOP/Kbuild
@@ -38,11 +44,13 @@ if [ "${MEMLAB_MODULE:-memlab}" = kunit ]; then
 	grep -q '^CONFIG_KUNIT=[ym]' "$kdir/.config" 2>/dev/null ||
 		die "$kdir has no CONFIG_KUNIT: memlab_kunit.ko is for the debug kernel"
 	mkdir -p "$out/tests/kunit"
-	cp -pu "$MEMLAB_TOP"/tests/kunit/*.c "$out/tests/kunit/"
+	for f in "$MEMLAB_TOP"/tests/kunit/*.c; do
+		mirror "$f" "$out/tests/kunit"
+	done
 	kbuild=$MEMLAB_TOP/tests/kunit/Kbuild
 	ko=memlab_kunit.ko
 fi
-cp -pu "$kbuild" "$out/Kbuild"
+cmp -s "$kbuild" "$out/Kbuild" || cp "$kbuild" "$out/Kbuild"
 # Drop sources that were removed upstream.
 for f in "$out"/src/*.[ch] "$out"/include/*.[ch] "$out"/examples/*.[ch] "$out"/examples/Kbuild \
 	"$out"/tests/kunit/*.c; do
