@@ -12,7 +12,7 @@
 # column of /proc/buddyinfo: 10 on x86-64), the first one refused.
 BAD="max_bytes=1 max_bytes=1023K max_bytes=abc max_bytes=1T max_bytes=-5 mempool_min=0 mempool_min=1025 demo_order=$(($(max_order) + 1)) demo_order=x demo=maybe mempool_min=0x10 mempool_min=4k"
 ktap_print_header "module parameters"
-ktap_set_plan 32
+ktap_set_plan 31
 
 for p in demo max_bytes mempool_min demo_order icount; do
 	ktap_check "modinfo describes $p" sh -c "modinfo -F parm '$KO' | grep -q '^$p:..'"

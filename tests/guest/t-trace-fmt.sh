@@ -31,6 +31,8 @@ if ! command -v trace-cmd >/dev/null 2>&1; then
 		ktap_test_skip "$t: no trace-cmd in this initramfs"
 	done
 else
+	# Tracing on again at the end, as the other tests expect it.
+	trace_was=$(cat $T/tracing_on)
 	echo 0 >$T/tracing_on
 	: >$T/trace
 	echo 1 >$EV/enable
@@ -41,6 +43,7 @@ else
 	ctl "free all" >/dev/null
 	echo 0 >$T/tracing_on
 	echo 0 >$EV/enable
+	echo "$trace_was" >$T/tracing_on
 	trace-cmd extract -o /tmp/memlab-trace.dat >/tmp/trace-cmd.out 2>&1
 	trace-cmd report -i /tmp/memlab-trace.dat >/tmp/trace-report.txt 2>>/tmp/trace-cmd.out
 	ktap_check "trace-cmd records the events" grep -q 'memlab_alloc:' /tmp/trace-report.txt
