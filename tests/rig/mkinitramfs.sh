@@ -35,17 +35,19 @@ for f in "$MEMLAB_TOP"/scripts/memlab-*; do
 	[ -f "$f" ] && cp "$f" "$root/memlab/scripts/"
 done
 cp "$MEMLAB_TOP"/tests/guest/*.sh "$root/memlab/tests/"
-# The tests' helpers, static: the guest has no libc.
-for h in fail-nth memhog fuzz-ctl badwrite; do
-	cc -static -Os -Wall -Werror -o "$root/memlab/tests/$h" "$MEMLAB_TOP/tests/guest/$h.c" ||
+# The tests' helpers, static: the guest has no libc. MEMLAB_HELPERS names
+# fewer ("" for none: the 127 MiB machine of tests/host/t-smallram.sh).
+for h in ${MEMLAB_HELPERS-fail-nth memhog fuzz-ctl badwrite}; do
+	cc -static -Os -s -Wall -Werror -o "$root/memlab/tests/$h" "$MEMLAB_TOP/tests/guest/$h.c" ||
 		die "cannot build tests/guest/$h.c (a C compiler and static libc are needed)"
 done
 # trace-cmd, where the host has it, with the libraries it loads: a real
 # trace parser (libtraceevent) for tests/guest/t-trace-fmt.sh, which reads
 # memlab's events as perf and trace-cmd users do. The host's binary serves
-# a guest of the host's architecture only.
+# a guest of the host's architecture only. MEMLAB_TRACE_CMD=0 leaves it out
+# (the 127 MiB machine of tests/host/t-smallram.sh).
 tc=$(command -v trace-cmd 2>/dev/null || true)
-if [ -n "$tc" ] && [ "${MEMLAB_GUEST_ARCH:-$(uname -m)}" = "$(uname -m)" ]; then
+if [ -n "$tc" ] && [ "${MEMLAB_TRACE_CMD:-1}" != 0 ] && [ "${MEMLAB_GUEST_ARCH:-$(uname -m)}" = "$(uname -m)" ]; then
 	mkdir -p "$root/usr/bin"
 	cp "$tc" "$root/usr/bin/trace-cmd"
 	ldd "$tc" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
