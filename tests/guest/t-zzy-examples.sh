@@ -109,8 +109,9 @@ fi
 # When its kmalloc fails, memalloc fails to load with ENOMEM and one line
 # (the contract). fail-nth (tests/guest/fail-nth.c) fails exactly the Nth
 # allocation of one finit_module: the load's allocations are counted once,
-# then tried from the last back (memalloc's comes at the very end, in its
-# init) until the one that fails is memalloc's. failslab counts GFP_KERNEL
+# then tried from the last back, at most 60 (memalloc's comes near the end,
+# in its init; what follows it varies from boot to boot) until the one that
+# fails is memalloc's. failslab counts GFP_KERNEL
 # allocations only with ignore-gfp-wait off, and stays quiet with verbose 0.
 FS=/sys/kernel/debug/failslab
 FN=$(dirname "$0")/fail-nth
@@ -128,12 +129,13 @@ EOF
 	total=$((100000 - ${left:-100000}))
 	rmmod memalloc 2>/dev/null
 	result="" n=$total
-	while [ "$n" -gt 0 ] && [ "$n" -gt $((total - 10)) ]; do
+	while [ "$n" -gt 0 ] && [ "$n" -gt $((total - 60)) ]; do
 		m=$(mark)
 		read -r result left <<EOF
 $("$FN" "$n" load "$EX/memalloc.ko")
 EOF
 		since "$m" >/tmp/ex.log
+		tries="${tries:-} $n:$result"
 		if [ "$result" = OK ]; then
 			rmmod memalloc
 		elif grep -q '^memalloc: cannot allocate' /tmp/ex.log; then
@@ -144,6 +146,7 @@ EOF
 	echo "$fs_wait" >"$FS/ignore-gfp-wait"
 	echo "$fs_verbose" >"$FS/verbose"
 	ktap_print_msg "the load makes $total allocations; failing allocation $n: $result, memalloc's lines:"
+	ktap_print_msg "(each allocation failed, and what the load gave:${tries:-})"
 	grep '^memalloc: ' /tmp/ex.log | sed 's/^/#   /'
 	if [ "$result" = ENOMEM ] && [ "$(count /tmp/ex.log '^memalloc: ')" = 1 ] &&
 		has_line /tmp/ex.log '^memalloc: cannot allocate 4 bytes$' && ! loaded memalloc; then
