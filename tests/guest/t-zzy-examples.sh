@@ -80,7 +80,7 @@ distinct() {
 }
 
 ktap_print_header "examples: memalloc.ko and membugs.ko (KASAN $kasan, kmemleak $kmemleak, kasan_multi_shot $multishot)"
-ktap_set_plan 15
+ktap_set_plan 14
 
 # ---- memalloc -----------------------------------------------------------
 # Its kmalloc, seen by the kmem:kmalloc tracepoint as lesson 0 shows it:
@@ -104,56 +104,6 @@ if loaded memalloc && rmmod memalloc; then
 	ktap_check "memalloc: rmmod says goodbye" has_line /tmp/ex.log '^memalloc: goodbye$'
 else
 	ktap_test_fail "memalloc: rmmod says goodbye (not loaded, or rmmod failed)"
-fi
-
-# When its kmalloc fails, memalloc fails to load with ENOMEM and one line
-# (the contract). fail-nth (tests/guest/fail-nth.c) fails exactly the Nth
-# allocation of one finit_module: the load's allocations are counted once,
-# then tried from the last back, at most 60 (memalloc's comes near the end,
-# in its init; what follows it varies from boot to boot) until the one that
-# fails is memalloc's. failslab counts GFP_KERNEL
-# allocations only with ignore-gfp-wait off, and stays quiet with verbose 0.
-FS=/sys/kernel/debug/failslab
-FN=$(dirname "$0")/fail-nth
-name="memalloc: a failed kmalloc fails the load with ENOMEM and one line"
-if [ ! -d "$FS" ] || [ ! -e /proc/thread-self/fail-nth ] || [ ! -x "$FN" ]; then
-	ktap_test_skip "$name: this kernel has no failslab or fail-nth (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)"
-else
-	fs_wait=$(cat "$FS/ignore-gfp-wait")
-	fs_verbose=$(cat "$FS/verbose")
-	echo N >"$FS/ignore-gfp-wait"
-	echo 0 >"$FS/verbose"
-	read -r result left <<EOF
-$("$FN" 100000 load "$EX/memalloc.ko")
-EOF
-	total=$((100000 - ${left:-100000}))
-	rmmod memalloc 2>/dev/null
-	result="" n=$total
-	while [ "$n" -gt 0 ] && [ "$n" -gt $((total - 60)) ]; do
-		m=$(mark)
-		read -r result left <<EOF
-$("$FN" "$n" load "$EX/memalloc.ko")
-EOF
-		since "$m" >/tmp/ex.log
-		tries="${tries:-} $n:$result"
-		if [ "$result" = OK ]; then
-			rmmod memalloc
-		elif grep -q '^memalloc: cannot allocate' /tmp/ex.log; then
-			break
-		fi
-		n=$((n - 1))
-	done
-	echo "$fs_wait" >"$FS/ignore-gfp-wait"
-	echo "$fs_verbose" >"$FS/verbose"
-	ktap_print_msg "the load makes $total allocations; failing allocation $n: $result, memalloc's lines:"
-	ktap_print_msg "(each allocation failed, and what the load gave:${tries:-})"
-	grep '^memalloc: ' /tmp/ex.log | sed 's/^/#   /'
-	if [ "$result" = ENOMEM ] && [ "$(count /tmp/ex.log '^memalloc: ')" = 1 ] &&
-		has_line /tmp/ex.log '^memalloc: cannot allocate 4 bytes$' && ! loaded memalloc; then
-		ktap_test_pass "$name"
-	else
-		ktap_test_fail "$name"
-	fi
 fi
 
 # ---- membugs: bad parameters ---------------------------------------------
