@@ -258,3 +258,21 @@ expect_begin() {
 expect_end() {
 	echo "memlab-expect: end" >/dev/kmsg
 }
+
+# m=$(dmesg_mark): writes a unique line to the kernel log and prints it,
+# for dmesg_since. (Counting dmesg's lines instead stops working once the
+# ring buffer is full, as it is late in a long run: the count stays put.)
+dmesg_mark() {
+	_m="memlab-mark: $(cat /proc/sys/kernel/random/uuid)"
+	echo "$_m" >/dev/kmsg
+	echo "$_m"
+}
+
+# dmesg_since MARK: the kernel log after MARK's line, without timestamps;
+# nothing, and status 1, when the mark is no longer in the buffer.
+dmesg_since() {
+	dmesg | sed 's/^\[ *[0-9.]*\] //' | awk -v m="$1" '
+		found { print; next }
+		$0 == m { found = 1 }
+		END { exit !found }'
+}

@@ -24,7 +24,7 @@ cmd() {
 }
 
 # ---- dmesg: a busy run from load to unload ----------------------------
-before=$(dmesg | wc -l)
+before=$(dmesg_mark)
 # A refused parameter, then a load with the demonstration.
 insmod "$KO" max_bytes=1 2>/dev/null
 insmod "$KO" || ktap_print_msg "insmod failed"
@@ -81,7 +81,7 @@ cmd "free all"
 cmd "reset"
 rmmod memlab || ktap_print_msg "rmmod failed"
 
-dmesg | sed -n "$((before + 1)),\$p" | sed 's/^\[[^]]*\] *//' >"$T/log"
+dmesg_since "$before" >"$T/log" || ktap_print_msg "the mark is no longer in the kernel log"
 ktap_print_msg "$(wc -l <"$T/log" | tr -d ' ') kernel log lines from load to unload"
 # Lines of another source that may fall in the window; a memlab line
 # without its prefix would not look like these.

@@ -33,13 +33,13 @@ case " $(cat /proc/cmdline) " in
 *" kasan_multi_shot "*) multishot=yes ;;
 esac
 
-# mark: the number of kernel log lines so far; since MARK: the lines after.
+# m=$(mark): a mark in the kernel log; since MARK: the lines after it.
 mark() {
-	dmesg | wc -l
+	dmesg_mark
 }
 
 since() {
-	dmesg | tail -n "+$(($1 + 1))" | sed 's/^\[ *[0-9.]*\] //'
+	dmesg_since "$1" || ktap_print_msg "the mark '$1' is no longer in the kernel log"
 }
 
 # load KO [PARAM...]: insmod; prints OK or the errno that insmod reports.
@@ -80,7 +80,7 @@ distinct() {
 }
 
 ktap_print_header "examples: memalloc.ko and membugs.ko (KASAN $kasan, kmemleak $kmemleak, kasan_multi_shot $multishot)"
-ktap_set_plan 14
+ktap_set_plan 15
 
 # ---- memalloc -----------------------------------------------------------
 # Its kmalloc, seen by the kmem:kmalloc tracepoint as lesson 0 shows it:
@@ -104,6 +104,58 @@ if loaded memalloc && rmmod memalloc; then
 	ktap_check "memalloc: rmmod says goodbye" has_line /tmp/ex.log '^memalloc: goodbye$'
 else
 	ktap_test_fail "memalloc: rmmod says goodbye (not loaded, or rmmod failed)"
+fi
+
+# When its kmalloc fails, memalloc fails to load with ENOMEM and one line
+# (the contract). fail-nth (tests/guest/fail-nth.c) fails exactly the Nth
+# allocation of one finit_module: the load's allocations are counted once,
+# then failed one at a time from the last back. Those after memalloc's (the
+# loader's, once init has run) are ones the load survives; the first that
+# fails it is memalloc's own, which says so. failslab counts GFP_KERNEL
+# allocations only with ignore-gfp-wait off, and stays quiet with verbose 0.
+# Each try is in a window for the one line a failed kmemleak allocation may
+# print (t-faultinject's).
+FS=/sys/kernel/debug/failslab
+FN=$(dirname "$0")/fail-nth
+name="memalloc: a failed kmalloc fails the load with ENOMEM and one line"
+if [ ! -d "$FS" ] || [ ! -e /proc/thread-self/fail-nth ] || [ ! -x "$FN" ]; then
+	ktap_test_skip "$name: this kernel has no failslab or fail-nth (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)"
+else
+	fs_wait=$(cat "$FS/ignore-gfp-wait")
+	fs_verbose=$(cat "$FS/verbose")
+	echo N >"$FS/ignore-gfp-wait"
+	echo 0 >"$FS/verbose"
+	r=$("$FN" 100000 load "$EX/memalloc.ko")
+	total=$((100000 - ${r#* }))
+	rmmod memalloc 2>/dev/null
+	result="" n=$total tries=""
+	: >/tmp/ex.log
+	while [ "$n" -gt 0 ]; do
+		m=$(mark)
+		expect_begin '^kmemleak: Cannot allocate a scan area, scanning the full object$'
+		r=$("$FN" "$n" load "$EX/memalloc.ko")
+		expect_end
+		result=${r% *}
+		since "$m" >/tmp/ex.log
+		tries="$tries $n:$result"
+		if [ "$result" = OK ]; then
+			rmmod memalloc
+		else
+			break
+		fi
+		n=$((n - 1))
+	done
+	echo "$fs_wait" >"$FS/ignore-gfp-wait"
+	echo "$fs_verbose" >"$FS/verbose"
+	ktap_print_msg "the load makes $total allocations; failing each from the last back, the load gave:$tries"
+	ktap_print_msg "memalloc's lines after the last try:"
+	grep '^memalloc: ' /tmp/ex.log | sed 's/^/#   /'
+	if [ "$result" = ENOMEM ] && [ "$(count /tmp/ex.log '^memalloc: ')" = 1 ] &&
+		has_line /tmp/ex.log '^memalloc: cannot allocate 4 bytes$' && ! loaded memalloc; then
+		ktap_test_pass "$name"
+	else
+		ktap_test_fail "$name"
+	fi
 fi
 
 # ---- membugs: bad parameters ---------------------------------------------
