@@ -110,4 +110,85 @@ static inline void ml_shrinker_destroy(struct shrinker *s)
 }
 #endif
 
+/*
+ * The page-table walk (pagetable.c), section of the arm64 work.
+ *
+ * The kernel's own tables start at init_mm.pgd, which pgd_offset_k()
+ * reads; neither x86 nor arm64 exports init_mm to modules. memlab starts
+ * where the MMU starts for a kernel address: on x86 the table CR3 holds,
+ * the current process's, whose kernel half is the same in every process
+ * (made at boot, copied into each new one); on arm64 the table TTBR1_EL1
+ * holds, swapper_pg_dir, which is init_mm.pgd itself. Its address in the
+ * register: bits 47..1 (bit 0 is CnP, 63..48 the ASID), and with 52-bit
+ * physical addresses bits 51..48 of the address in bits 5..2
+ * (phys_to_ttbr()).
+ *
+ * How many levels the tables have is known at run time: x86 folds its p4d
+ * when the CPU has no la57 (or the kernel was booted no5lvl), arm64 from 6.9
+ * its pud where the CPU cannot address 52 bits (LPA2); mm_p4d_folded() and
+ * its siblings say so on every kernel (the mm is not looked at for the
+ * kernel's tables).
+ *
+ * pXd_leaf() has that name on every supported kernel: 6.1's x86 defines it
+ * as pXd_large(), which 6.9 removed, so memlab never says pXd_large().
+ */
+#include <linux/pgtable.h>
+#ifdef CONFIG_X86
+#include <linux/sched.h>
+#include <linux/mm_types.h>
+#include <asm/processor.h>
+#endif
+#ifdef CONFIG_ARM64
+#include <asm/sysreg.h>
+#endif
+
+static inline pgd_t *ml_pgd_offset_k(unsigned long addr)
+{
+#if defined(CONFIG_X86)
+	return pgd_offset_pgd(__va(read_cr3_pa()), addr);
+#elif defined(CONFIG_ARM64)
+	u64 ttbr = read_sysreg(ttbr1_el1);
+	phys_addr_t pa = ttbr & GENMASK_ULL(47, 1);
+
+	if (IS_ENABLED(CONFIG_ARM64_PA_BITS_52))
+		pa = (ttbr & GENMASK_ULL(47, 6)) | ((ttbr & GENMASK_ULL(5, 2)) << 46);
+	return pgd_offset_pgd(__va(pa & PAGE_MASK), addr);
+#else
+	return pgd_offset_k(addr);
+#endif
+}
+
+/* Levels the kernel's page tables have: 2 to 5. */
+static inline unsigned int ml_pt_levels(void)
+{
+	return 2 + !mm_p4d_folded(NULL) + !mm_pud_folded(NULL) + !mm_pmd_folded(NULL);
+}
+
+/*
+ * What the cap charges for a vmalloc area (strat_vmalloc.c), section of the
+ * cap work.
+ *
+ * An area that may be mapped with huge pages (VM_ALLOW_HUGE_VMAP, which
+ * kvmalloc() passes) is rounded up to the page size that maps it, and every
+ * page of it is allocated: from PMD_SIZE up to whole PMDs where the
+ * architecture maps the vmalloc area with them
+ * (CONFIG_HAVE_ARCH_HUGE_VMALLOC; x86's PSE, arm64), below that to the
+ * architecture's contiguous-PTE size where it has one
+ * (arch_vmap_pte_supported_shift(): arm64's CONT_PTE_SIZE, PAGE_SHIFT
+ * elsewhere). PMD_SIZE is the running kernel's: 2 MiB with 4 KiB pages,
+ * 32 MiB with arm64's 16 KiB. ml_vmalloc_huge_size() is the most an area of
+ * @size takes; the kernel falls back to small pages when it cannot find huge
+ * ones (or was booted nohugevmalloc), which memlab sees after allocating.
+ */
+#include <linux/vmalloc.h>
+
+static inline u64 ml_vmalloc_huge_size(u64 size)
+{
+	if (!IS_ENABLED(CONFIG_HAVE_ARCH_HUGE_VMALLOC))
+		return PAGE_ALIGN(size);
+	if (size >= PMD_SIZE)
+		return ALIGN(size, PMD_SIZE);
+	return ALIGN(size, 1ULL << arch_vmap_pte_supported_shift(size));
+}
+
 #endif /* MEMLAB_COMPAT_H */

@@ -10,6 +10,7 @@
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/refcount.h>
+#include <linux/spinlock.h>
 #include <linux/mempool.h>
 
 #include "memlab_parse.h"
@@ -31,18 +32,21 @@ enum ml_context {
 };
 
 /*
- * A per-size pool: memlab's own kmem_cache "memlab-<size>" or its mempool
- * "mempool-<elem_size>". Shared by the live allocations of that size (each
- * holds a reference, and so does a command under way), destroyed with the
- * last of them.
+ * A per-size pool: memlab's own kmem_cache "memlab-<size>" for one object
+ * size, or its mempool "mempool-<elem_size>" for one element size (every
+ * request size that rounds to it). Shared by the live allocations it
+ * serves (each holds a reference, and so does a command under way),
+ * destroyed with the last of them.
  */
 struct ml_pool {
 	struct list_head node;
 	refcount_t ref;
 	enum ml_strategy strategy;
-	size_t size;			/* requested object size */
+	size_t size;			/* the object size it serves */
 	size_t elem_size;		/* what one object really takes */
-	u64 overhead;			/* charged to overhead_bytes: the reserve */
+	u64 obj_cost;			/* what the kernel hands out for one */
+	u64 overhead;			/* in overhead_bytes: the reserve now */
+	spinlock_t lock;		/* a mempool's reserve, and @overhead */
 	atomic_t live;			/* its live allocations */
 	atomic_t deferred;		/* puts the shrinker left to a worker */
 	struct kmem_cache *cache;
@@ -63,7 +67,8 @@ struct ml_obj {
 	struct list_head lru;		/* reclaimable ones, oldest first */
 	u64 bytes_req;
 	u64 bytes_alloc;
-	u64 t_ns;			/* ktime_get_coarse_ns() when published */
+	u64 overhead;			/* the kernel handed out this much more */
+	u64 t_ns;			/* latency, then when published (coarse) */
 	u32 id;
 	u8 strategy;
 	u8 context;
@@ -79,13 +84,17 @@ struct ml_obj {
  * @leak_seen: kmemleak tracks its objects and reports them when nothing
  *	refers to them, so "leak" is allowed
  * @has_pool: its allocations come from a per-size &struct ml_pool
- * @bytes: the bytes_alloc that an allocation of @size takes at most, known
- *	before allocating (what the cap reserves); @pool is the size's pool
- *	for the has_pool strategies, else NULL
+ * @bytes: the bytes_alloc that an allocation of @size takes at most;
+ *	@pool is the size's pool for the has_pool strategies, else NULL
+ * @cost: if not NULL, what the kernel may hand out for an allocation of
+ *	@size at most, known before allocating (what the cap reserves):
+ *	@bytes and all the kernel adds for it (a slab of its own, an area
+ *	rounded to huge pages, a page array); NULL when that is @bytes
  * @alloc: allocate @obj->bytes_req bytes with @gfp into @obj and set
- *	@obj->bytes_alloc; 0 or -ENOMEM. Runs in atomic context when @gfp
- *	says so.
- * @free: give back what @alloc took
+ *	@obj->bytes_alloc, and @obj->overhead to what the kernel handed out
+ *	beyond it; 0 or -ENOMEM. Runs in atomic context when @gfp says so.
+ * @free: give back what @alloc took; returns the bytes of it that memlab
+ *	still pins, as overhead (a mempool element back in the reserve)
  *
  * Each lives in src/strat_<name>.c; src/strategy.c holds the table, and
  * every allocation and free memlab makes goes through it.
@@ -97,8 +106,9 @@ struct ml_strategy_ops {
 	bool leak_seen;
 	bool has_pool;
 	u64 (*bytes)(u64 size, const struct ml_pool *pool);
+	u64 (*cost)(u64 size, const struct ml_pool *pool);
 	int (*alloc)(struct ml_obj *obj, gfp_t gfp);
-	void (*free)(struct ml_obj *obj);
+	u64 (*free)(struct ml_obj *obj);
 };
 
 extern const struct ml_strategy_ops ml_kmalloc_ops;
@@ -113,14 +123,19 @@ extern const struct ml_strategy_ops ml_percpu_ops;
 /* strategy.c */
 const struct ml_strategy_ops *ml_ops(enum ml_strategy s);
 const char *ml_strategy_name(enum ml_strategy s);
+u64 ml_strategy_cost(enum ml_strategy s, u64 size, const struct ml_pool *pool);
 void ml_parse_table_fill(struct ml_parse_table *t);
 
 /* strat_kmalloc.c: shared by kzalloc, kvmalloc and the mempool */
-void ml_kmalloc_free(struct ml_obj *obj);
+u64 ml_kmalloc_free(struct ml_obj *obj);
 u64 ml_kmalloc_bytes(u64 size, const struct ml_pool *pool);
 u64 ml_kmalloc_limit(void);
 /* strat_kmem_cache.c: shared by the mempool */
 u64 ml_pool_bytes(u64 size, const struct ml_pool *pool);
+u64 ml_pool_cost(u64 size, const struct ml_pool *pool);
+/* strat_vmalloc.c: shared by kvmalloc and the bench */
+u64 ml_vmalloc_cost(u64 size, bool huge);
+u64 ml_vmalloc_overhead(const void *addr, u64 size);
 
 /* main.c: the module parameters, fixed once loaded */
 extern unsigned long ml_max_bytes;
@@ -133,6 +148,8 @@ int ml_pools_init(void);
 struct ml_pool *ml_pool_get(enum ml_strategy s, size_t size, const char **why);
 void ml_pool_put(struct ml_pool *pool);
 void ml_pool_put_deferred(struct ml_pool *pool);
+void *ml_pool_mempool_alloc(struct ml_pool *pool, gfp_t gfp);
+u64 ml_pool_mempool_free(struct ml_pool *pool, void *elem);
 void ml_pools_destroy(void);
 int ml_pools_debugfs_init(struct dentry *dir);
 
@@ -152,6 +169,7 @@ struct ml_snapshot {
 	u64 cap;
 	u64 used;
 	u64 overhead;
+	u64 reserved;
 };
 
 void ml_stats_init(u64 cap);
@@ -160,8 +178,10 @@ void ml_stats_unreserve(u64 bytes);
 void ml_stats_charge(enum ml_strategy s, u64 n, u64 bytes_req, u64 bytes_alloc,
 		     u64 overhead, u64 reserved);
 void ml_stats_uncharge(enum ml_strategy s, u64 n, u64 bytes_req, u64 bytes_alloc,
-		       u64 overhead);
+		       u64 overhead, u64 pinned);
 void ml_stats_failure(enum ml_strategy s);
+void ml_stats_reclaim(s64 live, u64 reclaimed);
+void ml_stats_reclaim_counts(u64 *live, u64 *reclaimed);
 int ml_stats_reset(void);
 void ml_stats_snapshot(struct ml_snapshot *snap);
 int ml_stats_proc_init(struct proc_dir_entry *dir);
@@ -182,12 +202,38 @@ int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
 struct ml_obj *ml_obj_lookup(u32 id);
 void *ml_obj_mem(const struct ml_obj *obj);
 bool ml_inspect_next(unsigned long *index,
-		     void (*fn)(const struct ml_obj *obj, void *arg), void *arg);
+		     void (*fill)(const struct ml_obj *obj, void *arg),
+		     void (*walk)(const struct ml_obj *obj, void *arg), void *arg);
+
+struct seq_file;
+
+/**
+ * struct ml_inspect_ops - a debugfs file of one row per live allocation
+ * @header: its first line, '#' and the column names, with the newline
+ * @row_size: the bytes of one row, as @fill and @walk make it
+ * @fill: make the row from the record, under the index's lock: no sleeping
+ * @walk: if not NULL, complete the row outside the lock, the record pinned
+ *	(cannot be freed meanwhile); may sleep
+ * @show: print the row of the allocation with that id
+ */
+struct ml_inspect_ops {
+	const char *header;
+	size_t row_size;
+	void (*fill)(const struct ml_obj *obj, void *row);
+	void (*walk)(const struct ml_obj *obj, void *row);
+	void (*show)(struct seq_file *m, u32 id, const void *row);
+};
+
+void ml_inspect_debugfs_create(const char *name, struct dentry *dir,
+			       const struct ml_inspect_ops *ops);
 int ml_free_id(u64 id);
 u64 ml_free_strategy(int s, u64 every, u64 *bytes);
 unsigned long ml_reclaim(unsigned long nr);
-void ml_reclaim_counts(u64 *live, u64 *reclaimed);
 int ml_allocations_debugfs_init(struct dentry *dir);
+struct xarray *ml_track_index(void);
+
+/* index.c */
+int ml_index_debugfs_init(struct dentry *dir);
 
 /* pagetable.c */
 int ml_pagetable_debugfs_init(struct dentry *dir);
@@ -198,6 +244,10 @@ int ml_shrinker_init(void);
 void ml_shrinker_exit(void);
 
 /* control.c */
+/* Why a command failed, as control's dmesg line says it: each text once. */
+#define ML_WHY_CAP		"would take used_bytes + overhead_bytes over cap_bytes"
+#define ML_WHY_ALLOCATOR	"the kernel's allocator said no"
+#define ML_WHY_INTR		"interrupted"
 int ml_control_debugfs_init(struct dentry *dir);
 int ml_control_exec(const char *buf, size_t len);
 

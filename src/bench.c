@@ -33,6 +33,7 @@
 
 #include <linux/bits.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
@@ -119,6 +120,7 @@ struct ml_bench {
 	struct ml_pool *pool;
 	u64 batch;
 	u64 per;
+	u64 held;		/* this, reserved under the cap */
 	u64 rounds;
 	bool record;
 	struct ml_hist hist[ML_NR_PATHS][ML_NR_BOPS][ML_NR_UNITS];
@@ -252,22 +254,25 @@ static int ml_bench_alloc(struct ml_bench *b, enum ml_bench_path p, u64 i, const
 	ml_tick_stop(&t, err ? NULL : ml_bench_hist(b, p, ML_BOP_ALLOC));
 	/* The raw path's refusal is the allocator's: counted as alloc counts it. */
 	if (err && p == ML_PATH_RAW) {
-		*why = "the kernel's allocator said no";
+		*why = ML_WHY_ALLOCATOR;
 		ml_stats_failure(b->objs[i].strategy);
 	}
 	return err;
 }
 
-static void ml_bench_free(struct ml_bench *b, enum ml_bench_path p, u64 i)
+/* Return: what memlab still pins of it (a mempool element back in the reserve). */
+static u64 ml_bench_free(struct ml_bench *b, enum ml_bench_path p, u64 i)
 {
 	struct ml_tick t;
+	u64 pinned = 0;
 
 	ml_tick_start(&t);
 	if (p == ML_PATH_RAW)
-		b->st->free(&b->objs[i]);
+		pinned = b->st->free(&b->objs[i]);
 	else
 		ml_free_id(b->ids[i]);	/* ENOENT if a "free all" came first */
 	ml_tick_stop(&t, ml_bench_hist(b, p, ML_BOP_FREE));
+	return pinned;
 }
 
 /*
@@ -277,7 +282,7 @@ static void ml_bench_free(struct ml_bench *b, enum ml_bench_path p, u64 i)
  */
 static int ml_bench_round(struct ml_bench *b, enum ml_bench_path p, u64 n, const char **why)
 {
-	u64 i, made;
+	u64 i, made, pinned = 0;
 	int err = 0;
 
 	if (p == ML_PATH_RAW && ml_stats_reserve(b->per * n)) {
@@ -295,8 +300,11 @@ static int ml_bench_round(struct ml_bench *b, enum ml_bench_path p, u64 n, const
 		}
 	}
 	for (i = 0; i < made; i++)
-		ml_bench_free(b, p, i);
-	if (p == ML_PATH_RAW)
+		pinned += ml_bench_free(b, p, i);
+	/* What the mempool's reserve took back is charged from the round's. */
+	if (p == ML_PATH_RAW && pinned)
+		ml_stats_charge(b->res.strategy, 0, 0, 0, pinned, b->per * n);
+	else if (p == ML_PATH_RAW)
 		ml_stats_unreserve(b->per * n);
 	cond_resched();
 	return err;
@@ -319,7 +327,7 @@ static int ml_bench_loop(struct ml_bench *b, u64 iters, const char **why)
 		b->rounds++;
 		done += n;
 		if (ml_bench_interrupted()) {
-			*why = "interrupted";
+			*why = ML_WHY_INTR;
 			return -EINTR;
 		}
 	}
@@ -377,13 +385,23 @@ static struct ml_bench *ml_bench_create(const struct ml_cmd *cmd, const char **w
 	u64 batch = cmd->pattern == ML_BENCH_BATCH ?
 		    min_t(u64, cmd->count, ML_BENCH_BATCH_MAX) : 1;
 	struct ml_bench *b;
+	size_t size = struct_size(b, objs, batch);
+	u64 held = ml_vmalloc_cost(size, false);
 	u64 i;
 
-	b = kvzalloc(struct_size(b, objs, batch), GFP_KERNEL);
+	/* Its histograms are memlab's too: under the cap while it runs. */
+	if (ml_stats_reserve(held)) {
+		*why = "the bench's histograms would take memlab over cap_bytes";
+		return ERR_PTR(-ENOSPC);
+	}
+	/* vmalloc'ed, so that what it takes is known: ml_vmalloc_cost(). */
+	b = vzalloc(size);
 	if (!b) {
+		ml_stats_unreserve(held);
 		*why = "no memory for the bench's histograms";
 		return ERR_PTR(-ENOMEM);
 	}
+	b->held = held;
 	/* Held for the run, so that the tracked path finds the pool made. */
 	if (st->has_pool) {
 		struct ml_pool *pool = ml_pool_get(cmd->strategy, cmd->size, why);
@@ -391,14 +409,16 @@ static struct ml_bench *ml_bench_create(const struct ml_cmd *cmd, const char **w
 		if (IS_ERR(pool)) {
 			if (PTR_ERR(pool) == -ENOMEM)
 				ml_stats_failure(cmd->strategy);
-			kvfree(b);
+			vfree(b);
+			ml_stats_unreserve(held);
 			return ERR_CAST(pool);
 		}
 		b->pool = pool;
 	}
 	b->st = st;
 	b->batch = batch;
-	b->per = st->bytes(cmd->size, b->pool);
+	/* What the raw path's objects take, as the cap reserves it. */
+	b->per = ml_strategy_cost(cmd->strategy, cmd->size, b->pool);
 	for (i = 0; i < batch; i++) {
 		b->objs[i].strategy = cmd->strategy;
 		b->objs[i].bytes_req = cmd->size;
@@ -410,15 +430,18 @@ static struct ml_bench *ml_bench_create(const struct ml_cmd *cmd, const char **w
 	b->res.iterations = cmd->count;
 	b->res.warmup = max(div_u64(cmd->count, 10), min_t(u64, cmd->count, ML_BENCH_WARMUP_MIN));
 	b->res.batch = batch;
-	b->res.per = b->per;
+	b->res.per = st->bytes(cmd->size, b->pool);
 	return b;
 }
 
 static void ml_bench_destroy(struct ml_bench *b)
 {
+	u64 held = b->held;
+
 	if (b->pool)
 		ml_pool_put(b->pool);
-	kvfree(b);
+	vfree(b);
+	ml_stats_unreserve(held);
 }
 
 static void ml_bench_set_running(bool running)

@@ -40,15 +40,15 @@ static const char *ml_control_reason(int err)
 {
 	switch (err) {
 	case -ENOSPC:
-		return "would take used_bytes + overhead_bytes over cap_bytes";
+		return ML_WHY_CAP;
 	case -ENOMEM:
-		return "the kernel's allocator said no";
+		return ML_WHY_ALLOCATOR;
 	case -ENOENT:
 		return "no live allocation has that id";
 	case -EBUSY:
 		return "reset refused while allocations are live";
 	case -EINTR:
-		return "interrupted";
+		return ML_WHY_INTR;
 	default:
 		return "failed";
 	}

@@ -203,6 +203,7 @@ static int ml_debugfs_init(void)
 	ml_pools_debugfs_init(ml_debug_dir);
 	ml_latency_debugfs_init(ml_debug_dir);
 	ml_pagetable_debugfs_init(ml_debug_dir);
+	ml_index_debugfs_init(ml_debug_dir);
 	return 0;
 }
 

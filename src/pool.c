@@ -6,7 +6,17 @@
  * Every live allocation holds a reference, and so does a command under way.
  * A mempool's reserve is memory memlab pins: it is charged to the cap
  * (overhead_bytes) before the pool is made, and refused with ENOSPC when it
- * does not fit, before the kernel is asked for anything.
+ * does not fit, before the kernel is asked for anything. The charge follows
+ * the reserve as it stands: an element that mempool_alloc() hands out of the
+ * reserve moves from overhead_bytes to used_bytes, one that mempool_free()
+ * puts back moves the other way; no element is counted in both.
+ *
+ * A kmem_cache's objects take more than their size where the slab has room
+ * for fewer of them than its bytes would hold: an object larger than SLUB's
+ * largest slab order gets a slab of its own, of order get_order(size). At
+ * creation the pool asks the running kernel: one object is allocated, the
+ * slab (folio) it lies in measured, and the object given back; obj_cost is
+ * the slab's bytes shared among the objects it holds.
  *
  * debugfs "pools" lists them: what each is, its live objects and, for a
  * mempool, its reserve now (curr_nr) beside its minimum (min_nr).
@@ -20,6 +30,9 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/workqueue.h>
+#include <linux/mm.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
 
 #include "compat.h"
 #include "memlab.h"
@@ -55,8 +68,43 @@ static slab_flags_t ml_pool_cache_flags(size_t size)
 	return flags;
 }
 
+/*
+ * The most a slab of an object of @size may take before it is measured:
+ * SLUB's largest slab order for objects that share a slab (its default,
+ * PAGE_ALLOC_COSTLY_ORDER), or the order of the object and its debugging
+ * metadata (less than a page) for an object with a slab of its own.
+ */
+static u64 ml_pool_probe_bytes(size_t size)
+{
+	unsigned int order = max_t(unsigned int, get_order(size + PAGE_SIZE),
+				   PAGE_ALLOC_COSTLY_ORDER);
+
+	return PAGE_SIZE << min_t(unsigned int, order, ML_MAX_PAGE_ORDER);
+}
+
+/* What one object of @cache takes: its slab shared among those it holds. */
+static int ml_pool_measure(struct ml_pool *pool)
+{
+	u64 slab, per;
+	void *probe;
+
+	probe = kmem_cache_alloc(pool->cache, GFP_KERNEL | __GFP_NOWARN);
+	if (!probe)
+		return -ENOMEM;
+	slab = folio_size(virt_to_folio(probe));
+	kmem_cache_free(pool->cache, probe);
+	/* The slab goes back now: nothing of the probe stays uncounted. */
+	kmem_cache_shrink(pool->cache);
+	per = slab / pool->elem_size;
+	pool->obj_cost = per > 1 ? div64_u64(slab, per) : slab;
+	pool->obj_cost = max_t(u64, pool->obj_cost, pool->elem_size);
+	return 0;
+}
+
 static int ml_pool_create_cache(struct ml_pool *pool)
 {
+	int err;
+
 	snprintf(pool->name, sizeof(pool->name), "memlab-%zu", pool->size);
 	pool->cache = kmem_cache_create_usercopy(pool->name, pool->size, 0,
 						 ml_pool_cache_flags(pool->size), 0,
@@ -65,7 +113,12 @@ static int ml_pool_create_cache(struct ml_pool *pool)
 	if (!pool->cache)
 		return -ENOMEM;
 	pool->elem_size = kmem_cache_size(pool->cache);
-	return 0;
+	err = ml_pool_measure(pool);
+	if (err) {
+		kmem_cache_destroy(pool->cache);
+		pool->cache = NULL;
+	}
+	return err;
 }
 
 /* Elements are kmalloc objects: an element takes its whole bucket. */
@@ -75,13 +128,25 @@ static int ml_pool_create_mempool(struct ml_pool *pool)
 	pool->mempool = mempool_create_kmalloc_pool(ml_mempool_min, pool->elem_size);
 	if (!pool->mempool)
 		return -ENOMEM;
+	pool->obj_cost = pool->elem_size;
 	return 0;
+}
+
+/*
+ * The size a pool of strategy @s serves for a request of @size: a
+ * kmem_cache's object size is the request's; a mempool's element is the
+ * kmalloc bucket, which every request size that rounds to it shares.
+ */
+static size_t ml_pool_size(enum ml_strategy s, size_t size)
+{
+	return s == ML_MEMPOOL ? ml_kmalloc_bucket(size) : size;
 }
 
 static struct ml_pool *ml_pool_find(enum ml_strategy s, size_t size)
 {
 	struct ml_pool *pool;
 
+	size = ml_pool_size(s, size);
 	list_for_each_entry(pool, &ml_pools, node) {
 		if (pool->strategy == s && pool->size == size)
 			return pool;
@@ -93,6 +158,7 @@ static struct ml_pool *ml_pool_find(enum ml_strategy s, size_t size)
 static struct ml_pool *ml_pool_create(enum ml_strategy s, size_t size, const char **why)
 {
 	struct ml_pool *pool;
+	u64 probe;
 	int err;
 
 	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
@@ -101,17 +167,23 @@ static struct ml_pool *ml_pool_create(enum ml_strategy s, size_t size, const cha
 		return ERR_PTR(-ENOMEM);
 	}
 	pool->strategy = s;
-	pool->size = size;
+	pool->size = ml_pool_size(s, size);
 	refcount_set(&pool->ref, 1);
+	spin_lock_init(&pool->lock);
 	atomic_set(&pool->live, 0);
 	atomic_set(&pool->deferred, 0);
 	if (s == ML_MEMPOOL) {
-		pool->elem_size = ml_kmalloc_bucket(size);
+		pool->elem_size = pool->size;
 		pool->overhead = (u64)ml_mempool_min * pool->elem_size;
+		probe = pool->overhead;
+	} else {
+		/* The measuring object's slab, held for a moment. */
+		probe = ml_pool_probe_bytes(size);
 	}
-	err = ml_stats_reserve(pool->overhead);
+	err = ml_stats_reserve(probe);
 	if (err) {
-		*why = "the mempool's reserve would take memlab over cap_bytes";
+		*why = s == ML_MEMPOOL ? "the mempool's reserve would take memlab over cap_bytes" :
+		       "a slab of the new cache would take memlab over cap_bytes";
 		goto err_free_pool;
 	}
 	if (s == ML_MEMPOOL)
@@ -123,11 +195,11 @@ static struct ml_pool *ml_pool_create(enum ml_strategy s, size_t size, const cha
 		       "the kernel could not make the slab cache";
 		goto err_unreserve;
 	}
-	ml_stats_charge(s, 0, 0, 0, pool->overhead, pool->overhead);
+	ml_stats_charge(s, 0, 0, 0, pool->overhead, probe);
 	return pool;
 
 err_unreserve:
-	ml_stats_unreserve(pool->overhead);
+	ml_stats_unreserve(probe);
 err_free_pool:
 	kfree(pool);
 	return ERR_PTR(err);
@@ -163,8 +235,61 @@ static void ml_pool_destroy(struct ml_pool *pool)
 {
 	mempool_destroy(pool->mempool);
 	kmem_cache_destroy(pool->cache);
-	ml_stats_uncharge(pool->strategy, 0, 0, 0, pool->overhead);
+	ml_stats_uncharge(pool->strategy, 0, 0, 0, pool->overhead, 0);
 	kfree(pool);
+}
+
+/**
+ * ml_pool_mempool_alloc() - an element of a mempool, the reserve's charge
+ *	following it
+ * @pool: a mempool's pool
+ * @gfp: as mempool_alloc() takes it
+ *
+ * An element handed out of the reserve leaves overhead_bytes here; the
+ * caller charges it to used_bytes, from the reservation it made for it.
+ *
+ * Return: the element or NULL.
+ */
+void *ml_pool_mempool_alloc(struct ml_pool *pool, gfp_t gfp)
+{
+	mempool_t *mp = pool->mempool;
+	u64 taken;
+	void *elem;
+	int before;
+
+	/* Ours, around the mempool's own: whose element left the reserve. */
+	spin_lock(&pool->lock);
+	before = READ_ONCE(mp->curr_nr);
+	elem = mempool_alloc(mp, gfp);
+	taken = (u64)(before - READ_ONCE(mp->curr_nr)) * pool->elem_size;
+	pool->overhead -= taken;
+	spin_unlock(&pool->lock);
+	if (taken)
+		ml_stats_uncharge(ML_MEMPOOL, 0, 0, 0, taken, 0);
+	return elem;
+}
+
+/**
+ * ml_pool_mempool_free() - give an element back to its mempool
+ * @pool: the mempool's pool
+ * @elem: from ml_pool_mempool_alloc()
+ *
+ * Return: the bytes that went into the reserve (0 or the element size),
+ * which the caller counts as overhead as it uncharges the element.
+ */
+u64 ml_pool_mempool_free(struct ml_pool *pool, void *elem)
+{
+	mempool_t *mp = pool->mempool;
+	u64 kept;
+	int before;
+
+	spin_lock(&pool->lock);
+	before = READ_ONCE(mp->curr_nr);
+	mempool_free(elem, mp);
+	kept = (u64)(READ_ONCE(mp->curr_nr) - before) * pool->elem_size;
+	pool->overhead += kept;
+	spin_unlock(&pool->lock);
+	return kept;
 }
 
 /**

@@ -23,7 +23,7 @@ static unsigned long ml_shrink_count(struct shrinker *s, struct shrink_control *
 {
 	u64 live, reclaimed;
 
-	ml_reclaim_counts(&live, &reclaimed);
+	ml_stats_reclaim_counts(&live, &reclaimed);
 	return live ? live : SHRINK_EMPTY;
 }
 
@@ -32,7 +32,7 @@ static unsigned long ml_shrink_scan(struct shrinker *s, struct shrink_control *s
 	unsigned long freed = ml_reclaim(sc->nr_to_scan);
 	u64 live, reclaimed;
 
-	ml_reclaim_counts(&live, &reclaimed);
+	ml_stats_reclaim_counts(&live, &reclaimed);
 	pr_info_ratelimited("shrinker: asked for %lu, freed %lu; %llu reclaimable left, %llu reclaimed since load\n",
 			    sc->nr_to_scan, freed, live, reclaimed);
 	return freed ? freed : SHRINK_STOP;

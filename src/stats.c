@@ -31,6 +31,8 @@ static struct {
 	u64 overhead;		/* records, index, mempool reserves */
 	u64 reserved;		/* taken by commands under way */
 	u64 cap;
+	u64 reclaimable;	/* live reclaimable allocations */
+	u64 reclaimed;		/* of them, freed by the shrinker since load */
 } ml_stats;
 
 /**
@@ -111,9 +113,12 @@ void ml_stats_charge(enum ml_strategy s, u64 n, u64 bytes_req, u64 bytes_alloc,
  * @bytes_req: their bytes_req, summed
  * @bytes_alloc: their bytes_alloc, summed
  * @overhead: what memlab pinned beside them and gave back
+ * @pinned: what of them memlab still pins, now counted as overhead (mempool
+ *	elements that went back to the reserve), in the same step, so that
+ *	the sum never grows on the way
  */
 void ml_stats_uncharge(enum ml_strategy s, u64 n, u64 bytes_req, u64 bytes_alloc,
-		       u64 overhead)
+		       u64 overhead, u64 pinned)
 {
 	struct ml_counters *c = &ml_stats.s[s];
 
@@ -122,7 +127,8 @@ void ml_stats_uncharge(enum ml_strategy s, u64 n, u64 bytes_req, u64 bytes_alloc
 	c->bytes_req -= bytes_req;
 	c->bytes_alloc -= bytes_alloc;
 	ml_stats.used -= bytes_alloc;
-	ml_stats.overhead -= overhead;
+	WARN_ON_ONCE(overhead > ml_stats.overhead + pinned);
+	ml_stats.overhead = ml_stats.overhead + pinned - overhead;
 	write_sequnlock(&ml_stats.lock);
 }
 
@@ -135,6 +141,37 @@ void ml_stats_failure(enum ml_strategy s)
 	write_seqlock(&ml_stats.lock);
 	ml_stats.s[s].failures++;
 	write_sequnlock(&ml_stats.lock);
+}
+
+/**
+ * ml_stats_reclaim() - count reclaimable allocations as track.c's LRU list
+ *	gains and loses them
+ * @live: the change of the live ones (+1 published, -1 taken out)
+ * @reclaimed: how many the shrinker freed
+ */
+void ml_stats_reclaim(s64 live, u64 reclaimed)
+{
+	write_seqlock(&ml_stats.lock);
+	ml_stats.reclaimable += live;
+	ml_stats.reclaimed += reclaimed;
+	write_sequnlock(&ml_stats.lock);
+}
+
+/**
+ * ml_stats_reclaim_counts() - the live reclaimable allocations, and how many
+ *	the shrinker has freed since load
+ * @live: set to the first
+ * @reclaimed: set to the second
+ */
+void ml_stats_reclaim_counts(u64 *live, u64 *reclaimed)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqbegin(&ml_stats.lock);
+		*live = ml_stats.reclaimable;
+		*reclaimed = ml_stats.reclaimed;
+	} while (read_seqretry(&ml_stats.lock, seq));
 }
 
 /**
@@ -177,6 +214,7 @@ void ml_stats_snapshot(struct ml_snapshot *snap)
 		t->peak_bytes_alloc = ml_stats.total_peak;
 		snap->used = ml_stats.used;
 		snap->overhead = ml_stats.overhead;
+		snap->reserved = ml_stats.reserved;
 		snap->cap = ml_stats.cap;
 	} while (read_seqretry(&ml_stats.lock, seq));
 
@@ -214,9 +252,9 @@ static int ml_stats_show(struct seq_file *m, void *v)
 	for (i = 0; i < ML_NR_STRATEGIES; i++)
 		ml_stats_row(m, ml_strategy_name(i), &snap.s[i]);
 	ml_stats_row(m, "total", &snap.total);
-	seq_printf(m, "# cap_bytes %llu used_bytes %llu overhead_bytes %llu\n",
-		   snap.cap, snap.used, snap.overhead);
-	ml_reclaim_counts(&live, &reclaimed);
+	seq_printf(m, "# cap_bytes %llu used_bytes %llu overhead_bytes %llu reserved_bytes %llu\n",
+		   snap.cap, snap.used, snap.overhead, snap.reserved);
+	ml_stats_reclaim_counts(&live, &reclaimed);
 	seq_printf(m, "# shrinker reclaimable %llu reclaimed %llu\n", live, reclaimed);
 	return 0;
 }

@@ -20,9 +20,10 @@ static int ml_alloc_pages_alloc(struct ml_obj *obj, gfp_t gfp)
 	return 0;
 }
 
-static void ml_alloc_pages_free(struct ml_obj *obj)
+static u64 ml_alloc_pages_free(struct ml_obj *obj)
 {
 	__free_pages(obj->page, get_order(obj->bytes_req));
+	return 0;
 }
 
 static u64 ml_alloc_pages_bytes(u64 size, const struct ml_pool *pool)

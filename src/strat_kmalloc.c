@@ -19,10 +19,11 @@ static int ml_kmalloc_alloc(struct ml_obj *obj, gfp_t gfp)
 	return 0;
 }
 
-/* kfree() also frees kzalloc()'s objects and a mempool's kmalloc elements. */
-void ml_kmalloc_free(struct ml_obj *obj)
+/* kfree() also frees kzalloc()'s objects. */
+u64 ml_kmalloc_free(struct ml_obj *obj)
 {
 	kfree(obj->ptr);
+	return 0;
 }
 
 u64 ml_kmalloc_bytes(u64 size, const struct ml_pool *pool)

@@ -6,7 +6,9 @@
  * only then, if its gfp allows, reclaims and finally waits for an element
  * to come back. memlab strips __GFP_DIRECT_RECLAIM, so it never waits: an
  * empty reserve is an error, not a hang (unlike the kernel's usual use,
- * where a mempool_alloc() that may sleep never fails).
+ * where a mempool_alloc() that may sleep never fails). pool.c moves an
+ * element's charge between the reserve (overhead_bytes) and used_bytes as
+ * it leaves or refills the reserve.
  */
 #include <linux/mempool.h>
 
@@ -14,16 +16,17 @@
 
 static int ml_mempool_alloc(struct ml_obj *obj, gfp_t gfp)
 {
-	obj->ptr = mempool_alloc(obj->pool->mempool, gfp & ~__GFP_DIRECT_RECLAIM);
+	obj->ptr = ml_pool_mempool_alloc(obj->pool, gfp & ~__GFP_DIRECT_RECLAIM);
 	if (!obj->ptr)
 		return -ENOMEM;
 	obj->bytes_alloc = obj->pool->elem_size;
 	return 0;
 }
 
-static void ml_mempool_free(struct ml_obj *obj)
+/* An element that refills the reserve stays pinned, as overhead. */
+static u64 ml_mempool_free(struct ml_obj *obj)
 {
-	mempool_free(obj->ptr, obj->pool->mempool);
+	return ml_pool_mempool_free(obj->pool, obj->ptr);
 }
 
 const struct ml_strategy_ops ml_mempool_ops = {

@@ -18,9 +18,10 @@ static int ml_percpu_alloc(struct ml_obj *obj, gfp_t gfp)
 	return 0;
 }
 
-static void ml_percpu_free(struct ml_obj *obj)
+static u64 ml_percpu_free(struct ml_obj *obj)
 {
 	free_percpu(obj->pcpu);
+	return 0;
 }
 
 static u64 ml_percpu_bytes(u64 size, const struct ml_pool *pool)

@@ -36,6 +36,22 @@ const char *ml_strategy_name(enum ml_strategy s)
 }
 
 /**
+ * ml_strategy_cost() - what the cap reserves for one allocation
+ * @s: a strategy
+ * @size: its request
+ * @pool: the size's pool for the has_pool strategies, else NULL
+ *
+ * Return: the most the kernel may hand out for it: the strategy's cost, or
+ * its bytes where the kernel adds nothing.
+ */
+u64 ml_strategy_cost(enum ml_strategy s, u64 size, const struct ml_pool *pool)
+{
+	const struct ml_strategy_ops *st = ml_strategies[s];
+
+	return st->cost ? st->cost(size, pool) : st->bytes(size, pool);
+}
+
+/**
  * ml_parse_table_fill() - what the parser needs of each strategy
  * @t: filled with each strategy's token, limit, may_sleep and leak_seen
  */

@@ -9,11 +9,13 @@
  *     the allocations and their records may take;
  *  2. make the records and reserve their ids (a reserved id reads as empty:
  *     no lookup or walk sees it, and "free <id>" cannot take it);
- *  3. allocate, each timed into the latency histogram; "atomic" allocates
- *     under a spinlock with GFP_ATOMIC, a batch at a time;
- *  4. charge the counters, then publish the records in their reserved slots.
+ *  3. allocate, each timed; "atomic" allocates under a spinlock with
+ *     GFP_ATOMIC, a batch at a time;
+ *  4. charge the counters, then publish the records in their reserved slots
+ *     and their latencies in the histogram.
  * A failure in 2 or 3 undoes everything the command made and gives back
- * its reservation.
+ * its reservation: only "failures" counts it, the histogram has no sample
+ * of it.
  *
  * A record leaves the xarray under its lock, once: whoever erases it frees
  * it. Reclaimable records are also on an LRU list, oldest first, which is
@@ -42,14 +44,21 @@
 #include <linux/err.h>
 #include <linux/random.h>
 #include <linux/bits.h>
+#include <linux/sizes.h>
+#include <linux/wait.h>
 
 #include "memlab.h"
 
 #define CREATE_TRACE_POINTS
 #include "memlab_trace.h"
 
-/* Allocations made in one go under the atomic-context spinlock. */
+/*
+ * Allocations made in one go under the atomic-context spinlock: at most
+ * this many, and no more once they hold this many bytes (init_on_alloc
+ * zeroes each one with preemption off: 64 of 4 MiB would be 256 MiB).
+ */
 #define ML_ATOMIC_BATCH		64
+#define ML_ATOMIC_BATCH_BYTES	SZ_256K
 /* Records made or undone between two resched points. */
 #define ML_RESCHED_EVERY	1024
 /* Records freed, and entries walked, per hold of the xarray's lock. */
@@ -57,14 +66,25 @@
 #define ML_SCAN_BATCH		1024
 
 static DEFINE_XARRAY_ALLOC1(ml_objs);
-static u32 ml_next_id;
 static struct kmem_cache *ml_obj_cache;
 static DEFINE_SPINLOCK(ml_atomic_lock);
 static LIST_HEAD(ml_lru);
 static DEFINE_SPINLOCK(ml_lru_lock);
-static u64 ml_lru_len;
-static u64 ml_reclaimed;
 static unsigned long ml_leak_key;
+/*
+ * Records that an inspection looks at outside the xarray's lock (the
+ * pagetable file's walk), each pinned by one reader: a record is pinned
+ * only while it is in the xarray, and whoever takes it out waits for its
+ * pins to go before freeing it (ml_obj_wait_unpinned()). Under the lock.
+ */
+struct ml_pin {
+	struct list_head node;
+	const struct ml_obj *obj;
+};
+
+static LIST_HEAD(ml_pins);
+static unsigned int ml_npins;
+static DECLARE_WAIT_QUEUE_HEAD(ml_pin_wait);
 
 static const char *const ml_context_names[] = {
 	[ML_CTX_INIT]		= "init",
@@ -118,9 +138,13 @@ static int ml_chain_make(enum ml_strategy s, u64 size, u64 count, enum ml_contex
 		obj->pool = pool;
 		obj->reclaimable = reclaimable;
 		INIT_LIST_HEAD(&obj->lru);
-		/* A NULL entry reserves the id. */
-		err = xa_alloc_cyclic(&ml_objs, &obj->id, NULL, xa_limit_32b,
-				      &ml_next_id, GFP_KERNEL);
+		/*
+		 * A NULL entry reserves the id: the lowest free one, so that
+		 * the ids stay dense and each of the xarray's 64-slot nodes
+		 * serves up to 64 live records (ids that only grew left one
+		 * survivor per node holding a whole node).
+		 */
+		err = xa_alloc(&ml_objs, &obj->id, NULL, xa_limit_32b, GFP_KERNEL);
 		if (err < 0) {
 			kmem_cache_free(ml_obj_cache, obj);
 			return err;
@@ -136,31 +160,47 @@ static int ml_chain_make(enum ml_strategy s, u64 size, u64 count, enum ml_contex
 	return 0;
 }
 
-/* Phase 3 for up to ML_ATOMIC_BATCH records from *@pos; advances *@pos. */
+/* What a command's allocations took: bytes_alloc, and what the kernel added. */
+struct ml_made {
+	u64 bytes_alloc;
+	u64 overhead;
+};
+
+/*
+ * Phase 3 for up to ML_ATOMIC_BATCH records from *@pos, or until they hold
+ * ML_ATOMIC_BATCH_BYTES; advances *@pos.
+ */
 static int ml_chain_batch(const struct ml_strategy_ops *st, struct ml_obj **pos, gfp_t gfp,
-			  u64 *bytes_alloc)
+			  struct ml_made *made)
 {
 	struct ml_obj *obj;
+	u64 t0, t1, bytes = 0;
 	unsigned int n;
-	u64 t0, t1;
 	int err;
 
-	for (n = 0; *pos && n < ML_ATOMIC_BATCH; n++, *pos = obj->next) {
+	for (n = 0; *pos && n < ML_ATOMIC_BATCH && bytes < ML_ATOMIC_BATCH_BYTES;
+	     n++, *pos = obj->next) {
 		obj = *pos;
 		t0 = sched_clock();
 		err = st->alloc(obj, gfp);
 		t1 = sched_clock();
 		if (err)
 			return err;
-		/* sched_clock() is per CPU; an allocation may move. */
-		ml_latency_record(obj->strategy, t1 > t0 ? t1 - t0 : 0);
-		*bytes_alloc += obj->bytes_alloc;
+		/*
+		 * Held in the record until it is published, so that a command
+		 * that fails leaves no sample. sched_clock() is per CPU; an
+		 * allocation may move.
+		 */
+		obj->t_ns = t1 > t0 ? t1 - t0 : 0;
+		made->bytes_alloc += obj->bytes_alloc;
+		made->overhead += obj->overhead;
+		bytes += obj->bytes_alloc;
 	}
 	return 0;
 }
 
 /* Phase 3: allocate for every record; stops at the first failure. */
-static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, u64 *bytes_alloc)
+static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, struct ml_made *made)
 {
 	const struct ml_strategy_ops *st = ml_ops(head->strategy);
 	struct ml_obj *pos = head;
@@ -171,37 +211,43 @@ static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, u64 *byte
 			return -EINTR;
 		if (ctx == ML_CTX_ATOMIC) {
 			spin_lock(&ml_atomic_lock);
-			err = ml_chain_batch(st, &pos, GFP_ATOMIC | __GFP_NOWARN, bytes_alloc);
+			err = ml_chain_batch(st, &pos, GFP_ATOMIC | __GFP_NOWARN, made);
 			spin_unlock(&ml_atomic_lock);
 		} else {
-			err = ml_chain_batch(st, &pos, GFP_KERNEL | __GFP_NOWARN, bytes_alloc);
+			err = ml_chain_batch(st, &pos, GFP_KERNEL | __GFP_NOWARN, made);
 		}
 		cond_resched();
 	}
 	return err;
 }
 
-/* Undo phases 2 and 3: free what was allocated, drop the records and ids. */
-static void ml_chain_undo(struct ml_obj *head)
+/*
+ * Undo phases 2 and 3: free what was allocated, drop the records and ids.
+ * Return: the bytes of it that memlab still pins (mempool elements back in
+ * the reserve).
+ */
+static u64 ml_chain_undo(struct ml_obj *head)
 {
 	struct ml_obj *obj, *next;
 	unsigned int n = 0;
+	u64 pinned = 0;
 
 	for (obj = head; obj; obj = next) {
 		next = obj->next;
 		if (obj->ptr)
-			ml_ops(obj->strategy)->free(obj);
+			pinned += ml_ops(obj->strategy)->free(obj);
 		xa_erase(&ml_objs, obj->id);
 		kmem_cache_free(ml_obj_cache, obj);
 		if (++n % ML_RESCHED_EVERY == 0)
 			cond_resched();
 	}
+	return pinned;
 }
 
 /*
- * Phase 4: each record takes a reference on the pool, is stamped, stored,
- * and put on the LRU list if reclaimable. A leaked one's pointer is masked
- * first.
+ * Phase 4, after the charge: each record's latency goes into the histogram;
+ * it takes a reference on the pool, is stamped, stored, and put on the LRU
+ * list if reclaimable. A leaked one's pointer is masked first.
  */
 static void ml_chain_publish(struct ml_obj *head)
 {
@@ -217,6 +263,7 @@ static void ml_chain_publish(struct ml_obj *head)
 			refcount_inc(&obj->pool->ref);
 			atomic_inc(&obj->pool->live);
 		}
+		ml_latency_record(obj->strategy, obj->t_ns);
 		obj->t_ns = now;
 		trace_memlab_alloc(obj);
 		if (obj->context == ML_CTX_LEAKED)
@@ -230,8 +277,8 @@ static void ml_chain_publish(struct ml_obj *head)
 		if (obj->reclaimable) {
 			spin_lock(&ml_lru_lock);
 			list_add_tail(&obj->lru, &ml_lru);
-			ml_lru_len++;
 			spin_unlock(&ml_lru_lock);
+			ml_stats_reclaim(1, 0);
 		}
 		xa_unlock(&ml_objs);
 		WARN_ON_ONCE(xa_is_err(old) || old);
@@ -258,7 +305,8 @@ int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
 	     bool reclaimable, u32 *first_id, const char **why)
 {
 	const struct ml_strategy_ops *st = ml_ops(s);
-	u64 track = ml_track_bytes(), bytes_alloc = 0, per, need;
+	u64 track = ml_track_bytes(), per, need, pinned;
+	struct ml_made made = { };
 	struct ml_pool *pool = NULL;
 	struct ml_obj *head = NULL;
 	int err;
@@ -272,34 +320,40 @@ int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
 			return err;
 		}
 	}
-	per = st->bytes(size, pool);
+	/* What the kernel may hand out for each, and its record. */
+	per = ml_strategy_cost(s, size, pool);
 	if (check_add_overflow(per, track, &need) || check_mul_overflow(need, count, &need) ||
 	    ml_stats_reserve(need)) {
-		*why = "would take used_bytes + overhead_bytes over cap_bytes";
+		*why = ML_WHY_CAP;
 		err = -ENOSPC;
 		goto out_put_pool;
 	}
 
 	err = ml_chain_make(s, size, count, ctx, reclaimable, pool, &head);
 	if (err) {
-		*why = err == -EINTR ? "interrupted" : "no memory for memlab's tracking records";
+		*why = err == -EINTR ? ML_WHY_INTR : "no memory for memlab's tracking records";
 		goto err_undo;
 	}
-	err = ml_chain_allocate(head, ctx, &bytes_alloc);
+	err = ml_chain_allocate(head, ctx, &made);
 	if (err) {
-		*why = err == -EINTR ? "interrupted" : "the kernel's allocator said no";
+		*why = err == -EINTR ? ML_WHY_INTR : ML_WHY_ALLOCATOR;
 		goto err_undo;
 	}
 	/* Counted before they show in the allocations file, so never freed first. */
-	ml_stats_charge(s, count, count * size, bytes_alloc, count * track, need);
+	ml_stats_charge(s, count, count * size, made.bytes_alloc, count * track + made.overhead,
+			need);
 	if (first_id)
 		*first_id = head->id;
 	ml_chain_publish(head);
 	goto out_put_pool;
 
 err_undo:
-	ml_chain_undo(head);
-	ml_stats_unreserve(need);
+	/* What the reserve took back is charged from the reservation. */
+	pinned = ml_chain_undo(head);
+	if (pinned)
+		ml_stats_charge(s, 0, 0, 0, pinned, need);
+	else
+		ml_stats_unreserve(need);
 	if (err == -ENOMEM)
 		ml_stats_failure(s);
 out_put_pool:
@@ -325,6 +379,8 @@ struct ml_freed {
 	u64 n[ML_NR_STRATEGIES];
 	u64 bytes_req[ML_NR_STRATEGIES];
 	u64 bytes_alloc[ML_NR_STRATEGIES];
+	u64 overhead[ML_NR_STRATEGIES];
+	u64 pinned[ML_NR_STRATEGIES];
 };
 
 /*
@@ -337,9 +393,33 @@ static void ml_obj_unlink(struct ml_obj *obj)
 	if (obj->reclaimable) {
 		spin_lock(&ml_lru_lock);
 		list_del(&obj->lru);
-		ml_lru_len--;
 		spin_unlock(&ml_lru_lock);
+		ml_stats_reclaim(-1, 0);
 	}
+}
+
+static bool ml_obj_pinned(const struct ml_obj *obj)
+{
+	const struct ml_pin *pin;
+	bool pinned = false;
+
+	xa_lock(&ml_objs);
+	list_for_each_entry(pin, &ml_pins, node)
+		pinned |= pin->obj == obj;
+	xa_unlock(&ml_objs);
+	return pinned;
+}
+
+/*
+ * Before a record taken out of the xarray is freed: an inspection that
+ * pinned it before is still looking at its memory. Taken out under the
+ * lock, it can gain no pin since, and any pin it had shows in ml_npins.
+ */
+static void ml_obj_wait_unpinned(const struct ml_obj *obj)
+{
+	if (likely(!READ_ONCE(ml_npins)))
+		return;
+	wait_event(ml_pin_wait, !ml_obj_pinned(obj));
 }
 
 /*
@@ -352,12 +432,14 @@ static void ml_obj_free(struct ml_obj *obj, struct ml_freed *f, bool deferred)
 	struct ml_pool *pool = obj->pool;
 	enum ml_strategy s = obj->strategy;
 
+	ml_obj_wait_unpinned(obj);
 	f->n[s]++;
 	f->bytes_req[s] += obj->bytes_req;
 	f->bytes_alloc[s] += obj->bytes_alloc;
+	f->overhead[s] += obj->overhead;
 	trace_memlab_free(obj);
 	obj->ptr = ml_obj_mem(obj);
-	ml_ops(s)->free(obj);
+	f->pinned[s] += ml_ops(s)->free(obj);
 	kmem_cache_free(ml_obj_cache, obj);
 	if (!pool)
 		return;
@@ -376,7 +458,7 @@ static void ml_freed_uncharge(const struct ml_freed *f)
 	for (s = 0; s < ML_NR_STRATEGIES; s++) {
 		if (f->n[s])
 			ml_stats_uncharge(s, f->n[s], f->bytes_req[s], f->bytes_alloc[s],
-					  f->n[s] * track);
+					  f->n[s] * track + f->overhead[s], f->pinned[s]);
 	}
 }
 
@@ -495,120 +577,180 @@ unsigned long ml_reclaim(unsigned long nr)
 			ml_obj_free(batch[i], &f, true);
 		ml_freed_uncharge(&f);
 		done += n;
-		spin_lock(&ml_lru_lock);
-		ml_reclaimed += n;
-		spin_unlock(&ml_lru_lock);
+		ml_stats_reclaim(0, n);
 	}
 	return done;
 }
 
 /**
- * ml_reclaim_counts() - the live reclaimable allocations, and how many the
- *	shrinker has freed since load
- * @live: set to the first
- * @reclaimed: set to the second
- */
-void ml_reclaim_counts(u64 *live, u64 *reclaimed)
-{
-	spin_lock(&ml_lru_lock);
-	*live = ml_lru_len;
-	*reclaimed = ml_reclaimed;
-	spin_unlock(&ml_lru_lock);
-}
-
-/**
- * ml_inspect_next() - look at the next live allocation, under the index's
- *	lock, so that it cannot be freed meanwhile
+ * ml_inspect_next() - look at the next live allocation
  * @index: the lowest id to look at; set past the one looked at
- * @fn: called with the record (ml_obj_mem() gives its address); it runs
- *	under a spinlock and must not sleep
- * @arg: for @fn
+ * @fill: called under the index's lock, so that the record cannot be freed
+ *	meanwhile (ml_obj_mem() gives its address); must not sleep
+ * @walk: if not NULL, called after @fill, outside the lock, with the record
+ *	pinned: a free of it waits until @walk returns; may sleep
+ * @arg: for @fill and @walk
  *
- * Return: true when a record was found and @fn called, false at the end.
+ * Return: true when a record was found and @fill called, false at the end.
  */
 bool ml_inspect_next(unsigned long *index,
-		     void (*fn)(const struct ml_obj *obj, void *arg), void *arg)
+		     void (*fill)(const struct ml_obj *obj, void *arg),
+		     void (*walk)(const struct ml_obj *obj, void *arg), void *arg)
 {
+	struct ml_pin pin = { };
 	struct ml_obj *obj;
 
 	xa_lock(&ml_objs);
 	obj = xa_find(&ml_objs, index, ULONG_MAX, XA_PRESENT);
-	if (obj)
-		fn(obj, arg);
+	if (obj) {
+		fill(obj, arg);
+		if (walk) {
+			pin.obj = obj;
+			list_add(&pin.node, &ml_pins);
+			ml_npins++;
+		}
+	}
 	xa_unlock(&ml_objs);
 	if (!obj)
 		return false;
+	if (walk) {
+		walk(obj, arg);
+		xa_lock(&ml_objs);
+		list_del(&pin.node);
+		ml_npins--;
+		xa_unlock(&ml_objs);
+		wake_up_all(&ml_pin_wait);
+	}
 	(*index)++;
 	return true;
 }
 
 /*
- * debugfs "allocations": one line per live allocation. Each step copies one
- * record under the xarray's lock and prints the copy outside it, so a read
- * never holds the lock for more than one lookup.
+ * A debugfs file of one row per live allocation (struct ml_inspect_ops):
+ * each step fills one row under the xarray's lock (and walks it outside,
+ * pinned) and prints it outside, so a read holds the lock for one lookup
+ * at a time. The position is the lowest id still to show: a restart
+ * resumes there.
  */
+struct ml_inspect {
+	const struct ml_inspect_ops *ops;
+	u32 id;
+	u64 row[];
+};
+
+static void ml_inspect_fill(const struct ml_obj *obj, void *arg)
+{
+	struct ml_inspect *in = arg;
+
+	in->id = obj->id;
+	in->ops->fill(obj, in->row);
+}
+
+static void ml_inspect_walk(const struct ml_obj *obj, void *arg)
+{
+	struct ml_inspect *in = arg;
+
+	in->ops->walk(obj, in->row);
+}
+
+static void *ml_inspect_find(struct seq_file *m, unsigned long index)
+{
+	struct ml_inspect *in = m->private;
+
+	return ml_inspect_next(&index, ml_inspect_fill, in->ops->walk ? ml_inspect_walk : NULL,
+			       in) ? in : NULL;
+}
+
+static void *ml_inspect_start(struct seq_file *m, loff_t *pos)
+{
+	if (*pos == 0)
+		return SEQ_START_TOKEN;
+	return ml_inspect_find(m, *pos);
+}
+
+static void *ml_inspect_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	*pos = v == SEQ_START_TOKEN ? 1 : ((struct ml_inspect *)v)->id + 1ULL;
+	return ml_inspect_find(m, *pos);
+}
+
+static void ml_inspect_stop(struct seq_file *m, void *v)
+{
+}
+
+static int ml_inspect_show(struct seq_file *m, void *v)
+{
+	struct ml_inspect *in = m->private;
+
+	if (v == SEQ_START_TOKEN)
+		seq_puts(m, in->ops->header);
+	else
+		in->ops->show(m, in->id, in->row);
+	return 0;
+}
+
+static const struct seq_operations ml_inspect_sops = {
+	.start = ml_inspect_start,
+	.next = ml_inspect_seq_next,
+	.stop = ml_inspect_stop,
+	.show = ml_inspect_show,
+};
+
+static int ml_inspect_open(struct inode *inode, struct file *file)
+{
+	const struct ml_inspect_ops *ops = inode->i_private;
+	struct ml_inspect *in;
+
+	in = __seq_open_private(file, &ml_inspect_sops, sizeof(*in) + ops->row_size);
+	if (!in)
+		return -ENOMEM;
+	in->ops = ops;
+	return 0;
+}
+
+static const struct file_operations ml_inspect_fops = {
+	.owner = THIS_MODULE,
+	.open = ml_inspect_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release_private,
+};
+
+/**
+ * ml_inspect_debugfs_create() - create a debugfs file of one row per live
+ *	allocation, mode 0400
+ * @name: its name
+ * @dir: memlab's debugfs directory
+ * @ops: its header, rows and how to make them; static
+ */
+void ml_inspect_debugfs_create(const char *name, struct dentry *dir,
+			       const struct ml_inspect_ops *ops)
+{
+	debugfs_create_file(name, 0400, dir, (void *)ops, &ml_inspect_fops);
+}
+
+/* debugfs "allocations": a copy of each record. */
 static void ml_allocations_copy(const struct ml_obj *obj, void *copy)
 {
 	*(struct ml_obj *)copy = *obj;
 }
 
-static void *ml_allocations_find(struct seq_file *m, unsigned long index)
+static void ml_allocations_show(struct seq_file *m, u32 id, const void *row)
 {
-	return ml_inspect_next(&index, ml_allocations_copy, m->private) ? m->private : NULL;
-}
-
-/* The position is the lowest id still to show: a restart resumes there. */
-static void *ml_allocations_start(struct seq_file *m, loff_t *pos)
-{
-	if (*pos == 0)
-		return SEQ_START_TOKEN;
-	return ml_allocations_find(m, *pos);
-}
-
-static void *ml_allocations_next(struct seq_file *m, void *v, loff_t *pos)
-{
-	*pos = v == SEQ_START_TOKEN ? 1 : ((struct ml_obj *)v)->id + 1ULL;
-	return ml_allocations_find(m, *pos);
-}
-
-static void ml_allocations_stop(struct seq_file *m, void *v)
-{
-}
-
-static int ml_allocations_show(struct seq_file *m, void *v)
-{
-	struct ml_obj *obj = v;
+	const struct ml_obj *obj = row;
 	u64 age_ms;
 
-	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "# id strategy bytes_req bytes_alloc context age_ms\n");
-		return 0;
-	}
 	/* A coarse clock: one timer tick of resolution, no clocksource read. */
 	age_ms = div_u64(ktime_get_coarse_ns() - obj->t_ns, NSEC_PER_MSEC);
 	seq_printf(m, "%u %s %llu %llu %s %llu\n", obj->id, ml_strategy_name(obj->strategy),
 		   obj->bytes_req, obj->bytes_alloc, ml_context_names[obj->context], age_ms);
-	return 0;
 }
 
-static const struct seq_operations ml_allocations_sops = {
-	.start = ml_allocations_start,
-	.next = ml_allocations_next,
-	.stop = ml_allocations_stop,
+static const struct ml_inspect_ops ml_allocations_ops = {
+	.header = "# id strategy bytes_req bytes_alloc context age_ms\n",
+	.row_size = sizeof(struct ml_obj),
+	.fill = ml_allocations_copy,
 	.show = ml_allocations_show,
-};
-
-static int ml_allocations_open(struct inode *inode, struct file *file)
-{
-	return seq_open_private(file, &ml_allocations_sops, sizeof(struct ml_obj));
-}
-
-static const struct file_operations ml_allocations_fops = {
-	.owner = THIS_MODULE,
-	.open = ml_allocations_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = seq_release_private,
 };
 
 /**
@@ -617,7 +759,7 @@ static const struct file_operations ml_allocations_fops = {
  */
 int ml_allocations_debugfs_init(struct dentry *dir)
 {
-	debugfs_create_file("allocations", 0400, dir, NULL, &ml_allocations_fops);
+	ml_inspect_debugfs_create("allocations", dir, &ml_allocations_ops);
 	return 0;
 }
 
@@ -662,4 +804,14 @@ void ml_track_exit(void)
 	xa_destroy(&ml_objs);
 	kmem_cache_destroy(ml_obj_cache);
 	ml_latency_exit();
+}
+
+/**
+ * ml_track_index() - the xarray that holds the records, for debugfs "index"
+ *
+ * Return: the xarray; its readers take rcu_read_lock() or its lock.
+ */
+struct xarray *ml_track_index(void)
+{
+	return &ml_objs;
 }

@@ -101,7 +101,8 @@ static void make_cmd(char *buf, size_t len)
 /* The contract's invariants on one read of stats; 0 if they hold. */
 static int check_stats(char *why, size_t len)
 {
-	unsigned long long v[8], sum[8] = { 0 }, cap = 0, used = 0, over = 0, tot_alloc = 0;
+	unsigned long long v[8], sum[8] = { 0 }, cap = 0, used = 0, over = 0, resv = 0;
+	unsigned long long tot_alloc = 0;
 	int rows = 0, total = 0, capline = 0, i;
 	char line[256], name[32];
 	FILE *f = fopen(STATS, "r");
@@ -109,8 +110,8 @@ static int check_stats(char *why, size_t len)
 	if (!f)
 		return snprintf(why, len, "cannot read stats"), 1;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "# cap_bytes %llu used_bytes %llu overhead_bytes %llu",
-			   &cap, &used, &over) == 3) {
+		if (sscanf(line, "# cap_bytes %llu used_bytes %llu overhead_bytes %llu reserved_bytes %llu",
+			   &cap, &used, &over, &resv) == 4) {
 			capline = 1;
 			continue;
 		}
@@ -146,8 +147,9 @@ static int check_stats(char *why, size_t len)
 	/* The cap line comes after the total row. */
 	if (used != tot_alloc)
 		return snprintf(why, len, "used_bytes %llu != total %llu", used, tot_alloc), 1;
-	if (used + over > cap)
-		return snprintf(why, len, "used %llu + overhead %llu > cap %llu", used, over, cap), 1;
+	if (used + over + resv > cap)
+		return snprintf(why, len, "used %llu + overhead %llu + reserved %llu > cap %llu",
+				used, over, resv, cap), 1;
 	return 0;
 }
 

@@ -41,13 +41,18 @@ stat_field() {
 		$1 == row { print $(idx[col]); exit }' "$STATS"
 }
 
-# used_bytes / cap_bytes / overhead_bytes from the last line of stats.
+# used_bytes / cap_bytes / overhead_bytes / reserved_bytes from the cap
+# line of stats.
 stat_used() {
 	awk '/^# cap_bytes/ { print $5 }' "$STATS"
 }
 
 stat_overhead() {
 	awk '/^# cap_bytes/ { print $7 }' "$STATS"
+}
+
+stat_reserved() {
+	awk '/^# cap_bytes/ { print $9 }' "$STATS"
 }
 
 stat_cap() {
@@ -60,8 +65,11 @@ check_invariants() {
 	awk '
 	/^# strategy/ { hdr = 1; next }
 	/^# cap_bytes/ {
-		cap = $3; used = $5; overhead = $7; capline = 1
-		if ($4 != "used_bytes" || $6 != "overhead_bytes" || NF != 7) { print "cap line: " $0; bad = 1 }
+		cap = $3; used = $5; overhead = $7; reserved = $9; capline = 1
+		if ($4 != "used_bytes" || $6 != "overhead_bytes" || $8 != "reserved_bytes" || NF != 9)
+			{ print "cap line: " $0; bad = 1 }
+		for (i = 3; i <= 9; i += 2)
+			if ($i !~ /^[0-9]+$/) { print "cap line, not a number: " $0; bad = 1 }
 		next
 	}
 	/^#/ { next }
@@ -84,7 +92,10 @@ check_invariants() {
 	END {
 		if (!hdr || !capline || !tot || rows != 8) { print "format: hdr " hdr " cap " capline " total " tot " rows " rows; bad = 1 }
 		if (used != tot_alloc) { print "used_bytes " used " != total bytes_alloc " tot_alloc; bad = 1 }
-		if (used + overhead > cap) { print "used_bytes " used " + overhead_bytes " overhead " > cap_bytes " cap; bad = 1 }
+		if (used + overhead + reserved > cap) {
+			print "used_bytes " used " + overhead_bytes " overhead " + reserved_bytes " reserved " > cap_bytes " cap
+			bad = 1
+		}
 		exit bad
 	}' "${1:-$STATS}"
 }

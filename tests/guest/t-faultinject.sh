@@ -166,7 +166,11 @@ probe() {
 	}
 	function st(l) { st_l[++st_n] = l; print l >state }
 	FNR == 1 { file++ }
-	file == 1 && /^# cap_bytes/ { cap = $3; used = $5; overhead = $7; st($0); next }
+	file == 1 && /^# cap_bytes/ {
+		cap = $3; used = $5; overhead = $7; reserved = $9; st($0)
+		if ($8 != "reserved_bytes" || NF != 9) bad = bad " cap line"
+		next
+	}
 	file == 1 && /^#/ { next }
 	file == 1 {
 		st($1 " " $5 " " $6 " " $7)
@@ -187,7 +191,7 @@ probe() {
 		close(counters)
 		if (rows != 8) bad = bad " rows " rows
 		if (used != tot) bad = bad " used_bytes " used " != " tot
-		if (used + overhead > cap) bad = bad " used_bytes + overhead_bytes > cap_bytes"
+		if (used + overhead + reserved > cap) bad = bad " used_bytes + overhead_bytes + reserved_bytes > cap_bytes"
 		print fail + 0, same(bstate, st_l, st_n), same(bcounters, co_l, co_n), (bad == "" ? "ok" : "broken:" bad)
 	}' "$STATS" "$DBG/allocations" /proc/slabinfo /proc/vmallocinfo
 }

@@ -5,7 +5,10 @@
 # is really drawn down: with failslab failing this shell's allocations that
 # may not sleep, each mempool allocation comes from the reserve, which falls
 # 4, 3, 2, 1, 0, the next one fails (ENOMEM); freed, the elements refill the
-# reserve before any memory goes back to the allocator.
+# reserve before any memory goes back to the allocator; an element is counted
+# where it is, in the reserve (overhead_bytes) or handed out (used_bytes),
+# never in both. One mempool per element size: requests that round to the
+# same kmalloc bucket share it.
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/ktap.sh"
 # shellcheck source=tests/guest/lib.sh
@@ -14,7 +17,7 @@
 P=$DBG/pools
 FS=/sys/kernel/debug/failslab
 ktap_print_header "pools, and the mempool reserve"
-ktap_set_plan 10
+ktap_set_plan 12
 
 # row NAME: a pool's row without its name.
 row() {
@@ -33,14 +36,16 @@ ktap_expect_eq "memlab-200: a kmem_cache of 200-byte objects, 3 live" "kmem_cach
 	"$(row memlab-200)"
 ktap_expect_eq "mempool-256: 1 live, 4 in reserve of a minimum of 4" "mempool 256 256 1 4 4" \
 	"$(row mempool-256)"
-o4=$(stat_overhead)
 ctl "free kmem_cache" >/dev/null
 ktap_expect_eq "the kmem_cache pool goes with its last object" "" "$(row memlab-200)"
-# 4 records then 1: a record is a third of the difference; the rest of
+# One record, what a kmalloc adds to overhead_bytes; the rest of
 # overhead_bytes is the reserve, 4 elements of 256 bytes.
 o1=$(stat_overhead)
+ctl "alloc kmalloc 8" >/dev/null
+track=$(($(stat_overhead) - o1))
+ctl "free kmalloc" >/dev/null
 ktap_expect_eq "the reserve is charged to the cap: 4 x 256 in overhead_bytes" 1024 \
-	$((o1 - (o4 - o1) / 3))
+	$((o1 - track))
 
 if [ -d "$FS" ] && [ -e /proc/self/make-it-fail ]; then
 	echo 100 >"$FS/probability"
@@ -56,15 +61,21 @@ if [ -d "$FS" ] && [ -e /proc/self/make-it-fail ]; then
 		sh -c 'echo 1 >/proc/self/make-it-fail; echo "$1" >"$2"' _ "$1" "$CTL" 2>&1
 	}
 	seen=$(reserve)
+	held0=$(($(stat_used) + $(stat_overhead)))
 	for _ in 1 2 3 4; do
 		failing "alloc mempool 256" >/dev/null
 		seen="$seen $(reserve)"
 	done
+	held1=$(($(stat_used) + $(stat_overhead)))
 	f0=$(stat_field mempool failures)
 	got=$(errno_name "$(failing "alloc mempool 256")")
 	echo 0 >"$FS/probability"
 	echo N >"$FS/task-filter"
 	ktap_expect_eq "the reserve falls 4 3 2 1 0 as the allocator says no" "4 3 2 1 0" "$seen"
+	# The four elements moved from the reserve to used_bytes: only their
+	# records are new.
+	ktap_expect_eq "elements out of the reserve leave overhead_bytes as they enter used_bytes" \
+		$((4 * track)) $((held1 - held0))
 	ktap_expect_eq "then the next fails: ENOMEM, counted" "ENOMEM 1" \
 		"$got $(($(stat_field mempool failures) - f0))"
 	refill=""
@@ -75,10 +86,19 @@ if [ -d "$FS" ] && [ -e /proc/self/make-it-fail ]; then
 	ktap_expect_eq "freed, the elements refill the reserve first: 1 2 3 4" " 1 2 3 4" "$refill"
 	ktap_expect_eq "the first allocation is still live" 1 "$(stat_field mempool live)"
 else
-	for t in "the reserve falls" "the next fails" "the reserve refills" "the first still live"; do
+	for t in "the reserve falls" "counted once" "the next fails" "the reserve refills" "the first still live"; do
 		ktap_test_skip "$t: this kernel has no fault injection (failslab)"
 	done
 fi
+
+# One pool per element size: 1000 bytes round to the 1024-byte bucket, the
+# element size of the pool that "alloc mempool 1024" uses too.
+ctl "free all" >/dev/null
+ctl "alloc mempool 1000" >/dev/null
+ctl "alloc mempool 1024" >/dev/null
+ktap_expect_eq "mempool 1000 and 1024 share one pool, mempool-1024, 2 live, one reserve" \
+	"1 mempool 1024 1024 2 4 4" \
+	"$(grep -c '^mempool-' "$P") $(row mempool-1024)"
 memlab_unload
 ktap_check "nothing left" nothing_left
 ktap_finished

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# What README's lessons on fragmentation, tracepoints and per-CPU memory (and
-# the figures of lessons 3 and 4) say a learner sees, checked:
+# What the lessons on fragmentation, tracepoints and per-CPU memory
+# (docs/lessons/09-*, 11-*, 10-*; and the figures of lessons 3 and 4) say a
+# learner sees, checked:
 #  - free alloc_pages every 2 leaves every other page held, so freed pages
 #    cannot merge with their buddies: buddyinfo's order-0 count and the
 #    unusable index rise; memlab's pages are unmovable (they made pageblocks

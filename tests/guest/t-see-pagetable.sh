@@ -1,11 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# debugfs "pagetable": one row per live allocation, and what README's lesson
-# 2 says a learner sees in it: a kmalloc object in the direct map (under a
-# 2M or 1G leaf, or a 4K one where the kernel split them), vmalloc 4M as 1024 4K pages in several runs, kvmalloc's
-# 5 MiB mapped with 2M leaves (so its area is 6 MiB), an order-5 block as one
-# run of 32 pages whose first pfn is a multiple of 32 (the pfn the kernel's
-# mm_page_alloc event gives), per-CPU copies in the first chunk.
+# debugfs "pagetable": one row per live allocation, and what lesson 2
+# (docs/lessons/02-page-tables.md) says a learner sees in it: a kmalloc
+# object in the direct map (on x86 under a 2M or 1G leaf, or a 4K one where
+# the kernel split them; on arm64 under a page, rodata=full), vmalloc 4M as
+# 4 MiB of pages in several runs, kvmalloc's 5 MiB mapped with pmd leaves on
+# x86 (so its area is 6 MiB), an order-5 block as one run of 32 pages whose
+# first pfn is a multiple of 32 (the pfn the kernel's mm_page_alloc event
+# gives), per-CPU copies in the first chunk. Sizes follow the page size: 4K,
+# 2M, 1G leaves with 4 KiB pages, 16K, 32M, 64G with 16 KiB ones.
 # shellcheck disable=SC2016 # awk conditions and eval'd checks, in single quotes
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/ktap.sh"
@@ -14,9 +17,28 @@
 
 PT=$DBG/pagetable
 T=/sys/kernel/tracing
+ps=$(page_size)
+# A table is a page of 8-byte entries: each level up maps ps / 8 times more.
+per=$((ps / 8))
+# size_name BYTES: 4K, 2M, 1G, 16K, 32M, 64G, ... as the file prints sizes.
+size_name() {
+	_n=$(($1 >> 10))
+	set -- K M G T P
+	while [ "$_n" -ge 1024 ] && [ $((_n % 1024)) -eq 0 ]; do
+		_n=$((_n >> 10))
+		shift
+	done
+	echo "$_n$1"
+}
+# The leaves there can be: a page, a pmd's, a pud's (4K 2M 1G; 16K 32M 64G).
+pg=$(size_name "$ps")
+pmd=$(size_name $((ps * per)))
+leaves="$pg $pmd $(size_name $((ps * per * per)))"
+leaves_re="^($(echo "$leaves" | tr ' ' '|'))\$"
+# Debian's kernels with 4 KiB pages map kvmalloc's 5 MiB with pmd leaves.
 debian=no
 case "$(uname -r)" in
-*-amd64) debian=yes ;;
+*-amd64 | *-arm64) debian=yes ;;
 esac
 
 # rows STRATEGY: the pagetable rows of that strategy, without id.
@@ -50,14 +72,21 @@ memlab_load demo=0 || exit 1
 [ -d $T/events/kmem ] || mount -t tracefs tracefs $T
 ctl 'alloc kmalloc 100 64' >/dev/null
 ktap_check "kmalloc 100: in the direct map, one page, one run" \
-	all_rows kmalloc '$3 == "direct" && $4 ~ /^(4K|2M|1G)$/ && $5 == 1 && $6 == 1'
+	all_rows kmalloc '$3 == "direct" && $4 ~ /'"$leaves_re"'/ && $5 == 1 && $6 == 1'
 ktap_print_msg "kmalloc leaves: $(rows kmalloc | awk '{ print $3 }' | sort | uniq -c | tr -s ' \n' ' ')"
 # Where the kernel changed the permissions of some pages (a module's code,
 # through its alias in the direct map), it split the 2M entries into 4K
 # ones: after a suite of module loads an object may sit under either. Each
 # leaf must be one the kernel's own count has: DirectMap4k, 2M or 1G of
-# /proc/meminfo is not zero for it.
+# /proc/meminfo is not zero for it. arm64 has no such count; Debian's map
+# their direct map page by page (rodata=full, unless the command line
+# says otherwise), so every leaf there is a page.
 leaves_counted() {
+	if [ "$(uname -m)" != x86_64 ]; then
+		grep -q 'rodata=' /proc/cmdline ||
+			[ "$(rows kmalloc | awk '{ print $3 }' | sort -u)" = "$pg" ]
+		return
+	fi
 	rows kmalloc | awk '{ print $3 }' | sort -u | while read -r leaf; do
 		case "$leaf" in
 		4K) f=DirectMap4k ;;
@@ -69,20 +98,21 @@ leaves_counted() {
 	done
 }
 ktap_print_msg "$(grep ^DirectMap /proc/meminfo | tr -s ' \n' ' ')"
-ktap_check "kmalloc 100: each leaf is a page size the direct map has (DirectMap in meminfo)" \
+ktap_check "kmalloc 100: each leaf is a page size the direct map has (DirectMap in meminfo; pages on arm64)" \
 	leaves_counted
 ctl 'free kmalloc' >/dev/null
-ctl 'alloc kmalloc 16K 2' >/dev/null
-ktap_check "kmalloc 16K: 4 pages in one run" all_rows kmalloc '$3 == "direct" && $5 == 4 && $6 == 1'
+ctl "alloc kmalloc $((4 * ps)) 2" >/dev/null
+ktap_check "kmalloc $((4 * ps)): 4 pages in one run" all_rows kmalloc '$3 == "direct" && $5 == 4 && $6 == 1'
 
 ctl 'alloc vmalloc 4M' >/dev/null
-ktap_check "vmalloc 4M: 1024 4K pages in the vmalloc area" \
-	all_rows vmalloc '$3 == "vmalloc" && $4 == "4K" && $5 == 1024'
+vpages=$((4194304 / ps))
+ktap_check "vmalloc 4M: $vpages $pg pages in the vmalloc area" \
+	all_rows vmalloc '$3 == "vmalloc" && $4 == "'"$pg"'" && $5 == '"$vpages"
 ktap_print_msg "vmalloc 4M: $(rows vmalloc)"
 # Before 7.x vmalloc takes single pages; 7.3 takes larger blocks when it can.
 case "$(uname -r)" in
-[0-6].*) ktap_check "vmalloc 4M: its pages form several physical runs" all_rows vmalloc '$6 > 1 && $6 <= 1024' ;;
-*) ktap_check "vmalloc 4M: its pages form 1 to 1024 physical runs" all_rows vmalloc '$6 >= 1 && $6 <= 1024' ;;
+[0-6].*) ktap_check "vmalloc 4M: its pages form several physical runs" all_rows vmalloc '$6 > 1 && $6 <= '"$vpages" ;;
+*) ktap_check "vmalloc 4M: its pages form 1 to $vpages physical runs" all_rows vmalloc '$6 >= 1 && $6 <= '"$vpages" ;;
 esac
 
 ctl 'alloc kvmalloc 5M' >/dev/null
@@ -90,14 +120,31 @@ ctl 'alloc kvmalloc 5M' >/dev/null
 area=$(grep 'ml_kvmalloc_alloc+.*\[memlab\]' /proc/vmallocinfo | awk '{ print $2 }' | sort -n | tail -n 1)
 leaf=$(rows kvmalloc | awk '{ print $3 }')
 ktap_print_msg "kvmalloc 5M: $(rows kvmalloc), area $area"
-ktap_check "kvmalloc 5M: 1280 pages in the vmalloc area, 3 runs at most" \
-	all_rows kvmalloc '$3 == "vmalloc" && $5 == 1280 && $6 <= 3'
-ktap_check "kvmalloc 5M: a 2M leaf and a 6 MiB area (plus the guard page), or 4K and 5 MiB" \
-	eval '[ "$leaf $area" = "2M 6295552" ] || [ "$leaf $area" = "4K 5246976" ]'
-if [ "$debian" = yes ]; then
-	ktap_expect_eq "kvmalloc 5M: Debian's kernels map it with 2M leaves" 2M "$leaf"
+# With pmd leaves (2M with 4 KiB pages) its area is rounded up to them and
+# its pages are 3 blocks at most; with page leaves it is 5 MiB.
+kvpages=$((5242880 / ps))
+pmd_bytes=$((ps * per))
+kv_area_ok() {
+	[ "$leaf $area" = "$pmd $(((5242880 + pmd_bytes - 1) / pmd_bytes * pmd_bytes + ps))" ] ||
+		[ "$leaf $area" = "$pg $((5242880 + ps))" ]
+}
+# kvmalloc tries kmalloc first: 5 MiB is above KMALLOC_MAX_SIZE (a block of
+# the largest order) with 4 KiB pages, not with 16 KiB ones (32 MiB).
+kmax=$((ps << $(max_order)))
+if [ 5242880 -gt "$kmax" ]; then
+	ktap_check "kvmalloc 5M: $kvpages pages in the vmalloc area, 3 runs at most with $pmd leaves" \
+		all_rows kvmalloc '$3 == "vmalloc" && $5 == '"$kvpages"' && ($4 != "'"$pmd"'" || $6 <= 3)'
+	ktap_check "kvmalloc 5M: a $pmd leaf and an area of whole ${pmd}s (plus the guard page), or $pg and 5 MiB" \
+		kv_area_ok
 else
-	ktap_test_skip "kvmalloc 5M: 2M leaves (Debian's kernels only; this one gave $leaf)"
+	ktap_check "kvmalloc 5M, under KMALLOC_MAX_SIZE ($kmax): kmalloc served it, in the direct map, one run" \
+		all_rows kvmalloc '$3 == "direct" && $6 == 1'
+	ktap_expect_eq "kvmalloc 5M, under KMALLOC_MAX_SIZE: no vmalloc area" "" "$area"
+fi
+if [ "$debian" = yes ]; then
+	ktap_expect_eq "kvmalloc 5M: Debian's kernels map it with $pmd leaves" "$pmd" "$leaf"
+else
+	ktap_test_skip "kvmalloc 5M: $pmd leaves (Debian's kernels with 4 KiB pages only; this one gave $leaf)"
 fi
 
 echo 0 >$T/tracing_on
@@ -107,18 +154,18 @@ echo $$ >$T/set_event_pid
 echo 'order == 5' >$T/events/kmem/mm_page_alloc/filter
 echo 1 >$T/events/kmem/mm_page_alloc/enable
 echo 1 >$T/tracing_on
-echo 'alloc alloc_pages 128K 4' >"$CTL"
+echo "alloc alloc_pages $((32 * ps)) 4" >"$CTL"
 echo 0 >$T/tracing_on
 echo >$T/set_event
 echo >$T/set_event_pid
 echo 0 >$T/events/kmem/mm_page_alloc/filter
 echo 1 >$T/tracing_on
-ktap_check "alloc_pages 128K: 32 pages in one run, the first pfn a multiple of 32" \
+ktap_check "alloc_pages $((32 * ps)): 32 pages in one run, the first pfn a multiple of 32" \
 	all_rows alloc_pages '$3 == "direct" && $5 == 32 && $6 == 1 && $7 % 32 == 0'
-ktap_print_msg "alloc_pages 128K: $(rows alloc_pages | tr '\n' ';')"
+ktap_print_msg "alloc_pages $((32 * ps)): $(rows alloc_pages | tr '\n' ';')"
 traced=$(sed -n 's/.*mm_page_alloc: .* pfn=0x\([0-9a-f]*\) order=5 .*/\1/p' $T/trace |
 	while read -r h; do printf '%d\n' "0x$h"; done | sort -n | tr '\n' ' ')
-ktap_expect_eq "alloc_pages 128K: the pfns are those of the kernel's mm_page_alloc events" \
+ktap_expect_eq "alloc_pages $((32 * ps)): the pfns are those of the kernel's mm_page_alloc events" \
 	"$traced" "$(rows alloc_pages | awk '{ print $6 }' | sort -n | tr '\n' ' ')"
 
 ctl 'alloc kmem_cache 200 3' >/dev/null

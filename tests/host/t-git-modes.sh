@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Every script a learner runs from scripts/ (README puts it on PATH) is
+# Every script a learner runs from scripts/ (the lessons put it on PATH) is
 # executable: on disk, and in a git checkout also in git's index (mode
 # 100755), so that a fresh clone runs it. Outside git (a release tarball, a
 # downloaded archive) only the files on disk can be checked. A tree with no

@@ -22,7 +22,7 @@ mkdir -p "$work/tree" "$work/root"
 tree=$work/tree
 
 ktap_print_header "make install, make clean, make bench (KERNEL=$kernel)"
-ktap_set_plan 11
+ktap_set_plan 12
 
 kernel_load "$kernel" || die "no kernel $kernel"
 # The 7.3 headers build only in the trixie root: name a host-built kernel.
@@ -61,6 +61,10 @@ ktap_check "depmod ran for $krel: modules.dep names memlab.ko" \
 	grep -qE '(^|/)memlab\.ko:' "$work/root/lib/modules/$krel/modules.dep"
 ktap_check "the installed memlab.ko is the one built (vermagic $krel)" \
 	sh -c "modinfo -F vermagic '$ko' | grep -q '^$krel '"
+ktap_check "the examples are installed beside it, in examples/ (memalloc, memimport, an exercise)" \
+	test -n "$(find "${ko%/*}/examples" -name 'memalloc.ko*' 2>/dev/null)" -a \
+	-n "$(find "${ko%/*}/examples" -name 'memimport.ko*' 2>/dev/null)" -a \
+	-n "$(find "${ko%/*}/examples" -name 'ex00_start.ko*' 2>/dev/null)"
 
 # ---- make clean --------------------------------------------------------
 ktap_check "make built memlab.ko and the examples" \

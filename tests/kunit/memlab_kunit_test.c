@@ -302,7 +302,7 @@ static void ml_expect_invariants(struct kunit *test, const struct ml_snapshot *s
 	KUNIT_EXPECT_EQ(test, snap->total.bytes_alloc, sum.bytes_alloc);
 	KUNIT_EXPECT_GE(test, snap->total.peak_bytes_alloc, snap->total.bytes_alloc);
 	KUNIT_EXPECT_EQ(test, snap->used, snap->total.bytes_alloc);
-	KUNIT_EXPECT_LE(test, snap->used + snap->overhead, snap->cap);
+	KUNIT_EXPECT_LE(test, snap->used + snap->overhead + snap->reserved, snap->cap);
 	KUNIT_EXPECT_EQ(test, snap->cap, (u64)ML_KUNIT_CAP);
 }
 
@@ -386,14 +386,23 @@ static void ml_test_free_id(struct kunit *test)
 static void ml_test_free_strategy(struct kunit *test)
 {
 	struct ml_snapshot snap;
-	u64 count, bytes = 0;
+	u64 count, bytes = 0, slab;
+	const char *why = NULL;
+	struct ml_obj *obj;
+	u32 first;
 
 	KUNIT_ASSERT_EQ(test, ml_try(ML_KMALLOC, 32, 2, ML_CTX_PROCESS), 0);
-	KUNIT_ASSERT_EQ(test, ml_try(ML_KMEM_CACHE, 200, 3, ML_CTX_ATOMIC), 0);
+	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMEM_CACHE, 200, 3, ML_CTX_ATOMIC, false, &first, &why),
+			0);
+	obj = ml_obj_lookup(first);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, obj);
+	/* Its share of its slab: the slab's bytes over the objects it holds. */
+	slab = obj->overhead;
+	KUNIT_EXPECT_LT(test, slab, 200ULL);
 	KUNIT_ASSERT_EQ(test, ml_try(ML_MEMPOOL, 256, 2, ML_CTX_PROCESS), 0);
 	ml_snap(&snap);
 	/* The mempool's reserve is memlab's to answer for, beside the records. */
-	KUNIT_EXPECT_EQ(test, snap.overhead, 7 * ml_track_bytes() + 4ULL * 256);
+	KUNIT_EXPECT_EQ(test, snap.overhead, 7 * ml_track_bytes() + 4ULL * 256 + 3 * slab);
 	KUNIT_ASSERT_EQ(test, ml_try(ML_VMALLOC, SZ_64K, 1, ML_CTX_PROCESS), 0);
 	KUNIT_ASSERT_EQ(test, ml_try(ML_ALLOC_PAGES, SZ_8K, 2, ML_CTX_ATOMIC), 0);
 
@@ -445,11 +454,16 @@ static void ml_test_cap(struct kunit *test)
 	/* Up to the cap, with the records, then not one byte more. */
 	KUNIT_EXPECT_EQ(test, ml_free_strategy(-1, 0, NULL), 1ULL);
 	KUNIT_EXPECT_EQ(test, ml_try(ML_VMALLOC, SZ_1M, 3, ML_CTX_PROCESS), 0);
-	n = (ML_KUNIT_CAP - 3 * SZ_1M - 3 * track) / (8 + track);
+	/* Each area takes its page array and vm_struct beside its pages. */
+	ml_snap(&after);
+	KUNIT_EXPECT_EQ(test, after.overhead,
+			3 * (track + ml_vmalloc_cost(SZ_1M, false) - SZ_1M));
+	n = (ML_KUNIT_CAP - after.used - after.overhead) / (8 + track);
 	KUNIT_EXPECT_EQ(test, ml_try(ML_KMALLOC, 8, n, ML_CTX_PROCESS), 0);
 	ml_snap(&after);
 	ml_expect_invariants(test, &after);
-	KUNIT_EXPECT_EQ(test, after.overhead, (3 + n) * track);
+	KUNIT_EXPECT_EQ(test, after.overhead,
+			(3 + n) * track + 3 * (ml_vmalloc_cost(SZ_1M, false) - SZ_1M));
 	KUNIT_EXPECT_LT(test, after.cap - after.used - after.overhead, 8 + track);
 	KUNIT_EXPECT_EQ(test, ml_try(ML_KMALLOC, 8, 1, ML_CTX_PROCESS), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, ml_free_strategy(ML_VMALLOC, 0, NULL), 3ULL);
@@ -646,18 +660,18 @@ static void ml_test_reclaim(struct kunit *test)
 	u32 first, other;
 	int i;
 
-	ml_reclaim_counts(&live, &r0);
+	ml_stats_reclaim_counts(&live, &r0);
 	KUNIT_EXPECT_EQ(test, live, 0ULL);
 	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 64, 2, ML_CTX_PROCESS, false, &other, &why), 0);
 	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMEM_CACHE, 64, 5, ML_CTX_ATOMIC, true, &first, &why),
 			0);
-	ml_reclaim_counts(&live, &reclaimed);
+	ml_stats_reclaim_counts(&live, &reclaimed);
 	KUNIT_EXPECT_EQ(test, live, 5ULL);
 
 	KUNIT_EXPECT_EQ(test, ml_reclaim(2), 2UL);
 	for (i = 0; i < 5; i++)
 		KUNIT_EXPECT_EQ_MSG(test, !ml_nth(first, i), i < 2, "record %d", i);
-	ml_reclaim_counts(&live, &reclaimed);
+	ml_stats_reclaim_counts(&live, &reclaimed);
 	KUNIT_EXPECT_EQ(test, live, 3ULL);
 	KUNIT_EXPECT_EQ(test, reclaimed, r0 + 2);
 
@@ -665,7 +679,7 @@ static void ml_test_reclaim(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ml_free_id(first + 2), 0);
 	KUNIT_EXPECT_EQ(test, ml_reclaim(100), 2UL);
 	KUNIT_EXPECT_EQ(test, ml_reclaim(100), 0UL);
-	ml_reclaim_counts(&live, &reclaimed);
+	ml_stats_reclaim_counts(&live, &reclaimed);
 	KUNIT_EXPECT_EQ(test, live, 0ULL);
 	KUNIT_EXPECT_EQ(test, reclaimed, r0 + 4);
 	KUNIT_EXPECT_NOT_NULL(test, ml_obj_lookup(other));

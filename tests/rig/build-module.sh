@@ -30,8 +30,12 @@ mirror() {
 	cmp -s "$1" "$2/${1##*/}" || cp "$1" "$2/"
 }
 # Mirror the sources (only what Kbuild needs: *.c, *.h and Kbuild files of
-# src/, include/ and, where the tree has it, examples/).
-for d in src include examples; do
+# src/, include/ and, where the tree has them, examples/ and the exercises'
+# directories, examples/exercises/*/).
+for d in "$MEMLAB_TOP"/src "$MEMLAB_TOP"/include "$MEMLAB_TOP"/examples \
+	"$MEMLAB_TOP"/examples/exercises "$MEMLAB_TOP"/examples/exercises/*/; do
+	d=${d%/}
+	d=${d#"$MEMLAB_TOP"/}
 	[ -d "$MEMLAB_TOP/$d" ] || continue
 	mkdir -p "$out/$d"
 	for f in "$MEMLAB_TOP/$d"/*.[ch] "$MEMLAB_TOP/$d/Kbuild"; do
@@ -53,6 +57,7 @@ fi
 cmp -s "$kbuild" "$out/Kbuild" || cp "$kbuild" "$out/Kbuild"
 # Drop sources that were removed upstream.
 for f in "$out"/src/*.[ch] "$out"/include/*.[ch] "$out"/examples/*.[ch] "$out"/examples/Kbuild \
+	"$out"/examples/exercises/Kbuild "$out"/examples/exercises/*/*.[ch] "$out"/examples/exercises/*/Kbuild \
 	"$out"/tests/kunit/*.c; do
 	[ -e "$f" ] || continue
 	# kbuild's own: the modules' .mod.c it generates beside their sources.
@@ -64,6 +69,11 @@ done
 # host that is not trixie) is built in there: OUTDIR is bind-mounted at the
 # same path inside, so that paths in messages and the .ko's path hold on
 # both sides; the mount goes with the command (lib.sh's in_root).
+# An arm64 kernel's tree, on a host that is not arm64: built with the cross
+# compiler (gcc-aarch64-linux-gnu).
+if grep -q '^CONFIG_ARM64=y' "$kdir/.config" 2>/dev/null && [ "$(uname -m)" != aarch64 ]; then
+	set -- ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- "$@"
+fi
 root=$(root_of_kdir "$kdir")
 log="$out/build.log"
 if [ -n "$root" ]; then

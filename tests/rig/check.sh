@@ -95,17 +95,17 @@ guest_run() {
 		record "kernel-$name" "$dir/results.ktap" $(($(now) - t0))
 		return
 	fi
-	# Every command of README's lessons becomes one in-guest test, run first:
+	# Every command of the lesson pages (docs/lessons/) becomes one in-guest test, run first:
 	# the other tests clear the kernel log, which the lessons read.
 	if ! sh "$MEMLAB_TOP/tests/rig/readme-commands.sh" >"$dir/t-0-readme.sh" 2>"$dir/readme.err"; then
-		printf '#!/bin/sh\necho "not ok 1 README lessons: %s"\n' \
+		printf '#!/bin/sh\necho "not ok 1 lessons: %s"\n' \
 			"$(tail -n 1 "$dir/readme.err")" >"$dir/t-0-readme.sh"
 	fi
 	# The blocks for the debug kernel's tools run late: a KASAN report turns
 	# lockdep off for the rest of the boot.
 	if ! sh "$MEMLAB_TOP/tests/rig/readme-commands.sh" --debug >"$dir/t-zzx-readme-debug.sh" \
 		2>"$dir/readme-debug.err"; then
-		printf '#!/bin/sh\necho "not ok 1 README lessons, debug blocks: %s"\n' \
+		printf '#!/bin/sh\necho "not ok 1 lessons, debug blocks: %s"\n' \
 			"$(tail -n 1 "$dir/readme-debug.err")" >"$dir/t-zzx-readme-debug.sh"
 	fi
 	# The debug kernel has KUnit: its initramfs also gets memlab_kunit.ko,
@@ -166,10 +166,11 @@ kernel_job() {
 }
 
 # DKMS: add, build against the headers of the Debian kernels among KERNELS
-# (not the debug kernel), remove.
+# (not the debug kernel, nor the arm64 ones: DKMS builds for this host's
+# architecture), remove.
 dkms_kernels=
 for k in $kernels; do
-	[ "$k" = debug ] || dkms_kernels="$dkms_kernels $k"
+	[ "$k" = debug ] || is_cross "$k" || dkms_kernels="$dkms_kernels $k"
 done
 dkms_job() {
 	stage dkms env KERNELS="${dkms_kernels# }" sh "$MEMLAB_TOP/tests/rig/dkms-check.sh"

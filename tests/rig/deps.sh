@@ -41,9 +41,9 @@ need() {
 
 # want_kernel NAME [image]: its headers (and its image with "image").
 want_kernel() {
-	case " $(rig_kernel_names) " in
+	case " $(rig_all_kernel_names) " in
 	*" $1 "*) ;;
-	*) die "unknown kernel '$1' (use one of: $(rig_kernel_names))" ;;
+	*) die "unknown kernel '$1' (use one of: $(rig_all_kernel_names))" ;;
 	esac
 	case " $kernels " in
 	*" $1 "*) ;;
@@ -61,7 +61,13 @@ want_kernel() {
 			"to build the debug kernel from Debian's 6.1 source (tests/rig/debug-kernel.sh)"
 		;;
 	*)
-		if [ "$(kernel_field "$1" 2)" = host ]; then
+		if is_cross "$1"; then
+			need "gcc-aarch64-linux-gnu libc6-dev-arm64-cross" \
+				"to cross-build memlab.ko and the initramfs's static helpers for $1"
+			need qemu-system-arm "to boot $1 (qemu-system-aarch64)"
+			need "$(kernel_field "$(kernel_field "$1" 3)" 3)" \
+				"the amd64 headers of $1's release: its headers use their -common and linux-kbuild"
+		elif [ "$(kernel_field "$1" 2)" = host ]; then
 			need "$(kernel_field "$1" 3)" "the headers of Debian's $1, to build memlab.ko for it"
 		elif needs_root "$1"; then
 			need debootstrap "to make the trixie build root that $1's headers need (trixie's libc)"
@@ -196,6 +202,7 @@ fetch_images() {
 	mkdir -p "$MEMLAB_CACHE/debs"
 	for k in $images; do
 		[ "$k" != debug ] || continue
+		! is_cross "$k" || continue
 		kver=$(kver_to_be "$k")
 		[ -n "$kver" ] || die "no headers for kernel $k ($(kernel_field "$k" 3))"
 		dir=$(kernel_dir "$kver")
@@ -237,6 +244,60 @@ fetch_images() {
 		fi
 		[ -f "$dir.tmp/boot/vmlinuz-$kver" ] || die "no vmlinuz in $pkg"
 		rm -rf "$dir"
+		mv "$dir.tmp" "$dir"
+		touch "$dir/.complete"
+	done
+}
+
+# fetch_cross: for each arm64 kernel of $kernels that the cache lacks, its
+# headers and its image, fetched as .debs of Debian's arm64 archive (dpkg
+# --add-architecture arm64 adds its package lists, nothing is installed)
+# and unpacked into the cache, <kernel_dir>/usr/src/linux-headers-<kver>
+# and <kernel_dir>/boot/vmlinuz-<kver>. The headers' scripts and tools are
+# this host's linux-kbuild of the same release (amd64 programs that build
+# for any architecture). And busybox-static:arm64's busybox, for the
+# initramfs (guest_busybox).
+fetch_cross() {
+	for k in $kernels; do
+		is_cross "$k" || continue
+		kver=$(kver_of_name "$k")
+		sib=$(kver_of_name "$(kernel_field "$k" 3)")
+		[ -n "$kver" ] || die "no headers for kernel $(kernel_field "$k" 3), whose release $k follows"
+		dir=$(kernel_dir "$kver")
+		bb=$(guest_busybox aarch64)
+		[ -f "$dir/.complete" ] && [ -f "$bb" ] && continue
+		if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+			[ "$(id -u)" -eq 0 ] || die "as root run: dpkg --add-architecture arm64 && apt-get update"
+			say "adding arm64 to dpkg's architectures (its package lists), for $what"
+			dpkg --add-architecture arm64
+			apt-get update -qq >/dev/null || die "apt-get update failed"
+		fi
+		deb_dir=$(mktemp -d "$MEMLAB_CACHE/debs/dl.XXXXXX")
+		pkgs="linux-headers-$kver:arm64 linux-image-$kver-unsigned:arm64 busybox-static:arm64"
+		say "fetching $pkgs into $dir, for $what"
+		# shellcheck disable=SC2086
+		(cd "$deb_dir" && apt-get download -qq $pkgs >/dev/null 2>&1) || {
+			(apt-get update -qq && cd "$deb_dir" && apt-get download -qq $pkgs) >/dev/null 2>&1 ||
+				die "cannot download $pkgs"
+		}
+		rm -rf "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		dpkg-deb -x "$deb_dir"/linux-headers-*.deb "$dir.tmp"
+		h=$dir.tmp/usr/src/linux-headers-$kver
+		for l in scripts tools; do
+			t=$(readlink -f "/usr/src/linux-headers-$sib/$l") ||
+				die "no /usr/src/linux-headers-$sib/$l: the amd64 headers of $k's release"
+			ln -sfn "$t" "$h/$l"
+		done
+		dpkg-deb --fsys-tarfile "$deb_dir"/linux-image-*.deb 2>/dev/null |
+			tar -x --occurrence=1 -C "$dir.tmp" "./boot/vmlinuz-$kver" "./boot/config-$kver" ||
+			die "cannot unpack boot/vmlinuz-$kver"
+		mkdir -p "$(dirname "$bb")"
+		dpkg-deb --fsys-tarfile "$deb_dir"/busybox-static_*.deb | tar -x -O ./bin/busybox >"$bb.tmp" ||
+			die "cannot unpack busybox-static:arm64"
+		chmod 755 "$bb.tmp"
+		mv "$bb.tmp" "$bb"
+		rm -rf "$deb_dir" "$dir"
 		mv "$dir.tmp" "$dir"
 		touch "$dir/.complete"
 	done
@@ -323,3 +384,4 @@ done
 # What the background fetch did not do: all of them when no package was
 # missing, and any whose headers' release changed with the install.
 fetch_images
+fetch_cross

@@ -4,7 +4,10 @@
 # whether Debian has a newer one. 6.1 and 6.12 follow bookworm's metapackages
 # (apt upgrade brings a newer one, and deps.sh fetches its image); 7.3 is
 # pinned in lib.sh's rig_kernels, and a newer one in trixie-backports is only
-# reported: change the pin to move to it. Nothing here changes what the tests
+# reported: change the pin to move to it. The lanes that make check does not
+# run by default (lib.sh's rig_lanes) follow too: 6.12-rt its metapackage,
+# the arm64 kernels the release of their amd64 sibling (the same ABI, fetched
+# from Debian's arm64 archive). Nothing here changes what the tests
 # use. Reads fresh package lists (apt-get update as root; trixie's through
 # lists of the rig's own, see trixie_apt in lib.sh).
 set -u
@@ -24,8 +27,8 @@ fi
 trixie_ok=yes
 trixie_apt apt-get update -qq >/dev/null 2>&1 || trixie_ok=no
 
-printf '%-6s %-42s %s\n' kernel "uses" "Debian"
-rig_kernels | while read -r name src pkg; do
+printf '%-14s %-42s %s\n' kernel "uses" "Debian"
+{ rig_kernels; rig_lanes; } | while read -r name src pkg; do
 	case "$src" in
 	host)
 		meta=$pkg
@@ -65,8 +68,25 @@ rig_kernels | while read -r name src pkg; do
 			fi
 		fi
 		;;
+	arm64*)
+		kver=$(kver_of_name "$name")
+		if [ -z "$kver" ]; then
+			used="(not set up: the headers of $pkg first)"
+			state="follows $pkg's release"
+		else
+			used="linux-headers-$kver:arm64"
+			if ! dpkg --print-foreign-architectures 2>/dev/null | grep -qx arm64; then
+				state="follows $pkg ($kver); arm64's package lists are not here (deps.sh adds them)"
+			elif [ -n "$(apt-cache madison "linux-headers-$kver:arm64" 2>/dev/null)" ]; then
+				state="follows $pkg: in Debian's arm64 archive"
+			else
+				state="follows $pkg, but Debian's arm64 archive has no linux-headers-$kver"
+			fi
+			[ -f "$(kernel_dir "$kver")/.complete" ] || state="$state; not fetched yet (deps.sh kernel $name)"
+		fi
+		;;
 	esac
-	printf '%-6s %-42s %s\n' "$name" "$used" "$state"
+	printf '%-14s %-42s %s\n' "$name" "$used" "$state"
 done
-printf '%-6s %-42s %s\n' debug "linux-source-6.1 $(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo '(not installed)')" \
+printf '%-14s %-42s %s\n' debug "linux-source-6.1 $(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo '(not installed)')" \
 	"built by tests/rig/debug-kernel.sh from bookworm's linux-source-6.1"

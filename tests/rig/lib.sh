@@ -36,14 +36,42 @@ rig_kernels() {
 		"7.3 trixie linux-headers-7.3.4+deb13-amd64"
 }
 
-# Every kernel name that KERNEL= and KERNELS= take.
+# The lanes that KERNEL= and KERNELS= take but make check does not run by
+# default (yet), in rig_kernels' format. 6.12-rt is a host kernel. An arm64
+# kernel's source is its Debian flavour (arm64: 4 KiB pages, arm64-16k) and
+# its third field the amd64 kernel whose release it follows: the same ABI,
+# so that it shares that kernel's linux-headers-*-common and linux-kbuild.
+# Its headers and image are fetched as .debs of Debian's arm64 archive into
+# the cache (deps.sh), built against with the cross compiler, booted with
+# qemu-system-aarch64.
+rig_lanes() {
+	printf '%s\n' \
+		"6.12-rt host linux-headers-6.12-rt-amd64" \
+		"6.1-arm64 arm64 6.1" \
+		"6.12-arm64-16k arm64-16k 6.12"
+}
+
+# Every kernel name that make check runs by default.
 rig_kernel_names() {
 	printf '%s\n' "$(rig_kernels | cut -d' ' -f1 | tr '\n' ' ')debug"
 }
 
+# Every kernel name that KERNEL= and KERNELS= take.
+rig_all_kernel_names() {
+	printf '%s %s\n' "$(rig_kernel_names)" "$(rig_lanes | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')"
+}
+
 # kernel_field NAME FIELD: field 2 (source) or 3 (package) of NAME's line.
 kernel_field() {
-	rig_kernels | awk -v n="$1" -v f="$2" '$1 == n { print $f }'
+	{ rig_kernels; rig_lanes; } | awk -v n="$1" -v f="$2" '$1 == n { print $f }'
+}
+
+# is_cross NAME: NAME is an arm64 kernel (a Debian arm64 flavour).
+is_cross() {
+	case "$(kernel_field "$1" 2)" in
+	arm64*) return 0 ;;
+	esac
+	return 1
 }
 
 # kver for a kernel name (6.1, 6.12, 7.3), empty when it is not one of
@@ -53,6 +81,10 @@ kver_of_name() {
 	case "$(kernel_field "$1" 2)" in
 	host) kver_of_meta "$(kernel_field "$1" 3)" ;;
 	trixie) kernel_field "$1" 3 | sed 's/^linux-headers-//' ;;
+	arm64*)
+		_k=$(kver_of_name "$(kernel_field "$1" 3)")
+		[ -z "$_k" ] || printf '%s-%s\n' "${_k%-amd64}" "$(kernel_field "$1" 2)"
+		;;
 	esac
 }
 
@@ -164,10 +196,12 @@ in_root() {
 #   K_TEST   what the test VMs add to its command line
 #   K_VMAPPEND  what make vm and make demo add (the debug kernel: kmemleak=on)
 #   K_DESC   how to say which kernel it is ("Debian's 6.1.0-57-amd64")
+#   K_ARCH   its architecture, as uname -m names it (x86_64, aarch64)
 kernel_load() {
 	K_NAME=$1
 	K_ROOT=
 	K_VMAPPEND=
+	K_ARCH=x86_64
 	case "$1" in
 	debug)
 		K_KDIR=$(sh "$MEMLAB_TOP/tests/rig/debug-kernel.sh") ||
@@ -179,13 +213,17 @@ kernel_load() {
 		;;
 	*)
 		if [ -z "$(kernel_field "$1" 2)" ]; then
-			say "unknown kernel '$1' (use one of: $(rig_kernel_names))"
+			say "unknown kernel '$1' (use one of: $(rig_all_kernel_names))"
 			return 1
 		fi
 		K_KVER=$(kver_of_name "$1")
 		[ -n "$K_KVER" ] ||
 			{ say "no headers for kernel $1 ($(kernel_field "$1" 3)): run sh tests/rig/deps.sh"; return 1; }
 		K_KDIR=/usr/src/linux-headers-$K_KVER
+		if is_cross "$1"; then
+			K_KDIR=$(kernel_dir "$K_KVER")$K_KDIR
+			K_ARCH=aarch64
+		fi
 		if needs_root "$1"; then
 			K_ROOT=$(trixie_root)
 			K_KDIR=$K_ROOT$K_KDIR
@@ -202,7 +240,7 @@ kernel_load() {
 	*) K_SLAB=slab_debug=FZPU ;;
 	esac
 	K_TEST="$K_SLAB init_on_free=1${K_VMAPPEND:+ $K_VMAPPEND}"
-	export K_NAME K_KVER K_KDIR K_ROOT K_IMAGE K_SLAB K_TEST K_VMAPPEND K_DESC
+	export K_NAME K_KVER K_KDIR K_ROOT K_IMAGE K_SLAB K_TEST K_VMAPPEND K_DESC K_ARCH
 }
 
 # root_of_kdir KDIR: the build root that KDIR is in, or nothing.
@@ -223,7 +261,7 @@ kernel_dir() {
 # ERMS and FSRM: with them the kernel clears and copies memory with "rep
 # stosb"/"rep movsb", which TCG runs, and icount counts, one byte per step;
 # without, it moves 8 bytes an instruction (6.1's test VM boots in 8 s
-# instead of 15, see README).
+# instead of 15, see docs/testing.md).
 tcg_cpu() {
 	echo "${TCG_CPU:-max,-erms,-fsrm}"
 }
@@ -280,6 +318,18 @@ ktap_problems() {
 		if (guest && !done)
 			print "no done marker: the guest never finished"
 	}'
+}
+
+# guest_busybox ARCH / guest_cc ARCH: for a guest of another architecture
+# than this host's (ARCH as uname -m names it), its static busybox (from
+# Debian's busybox-static of that architecture, which deps.sh fetches into
+# the cache) and the cross compiler of its static helpers.
+guest_busybox() {
+	printf '%s/guest/%s/busybox\n' "$MEMLAB_CACHE" "$1"
+}
+
+guest_cc() {
+	printf '%s-linux-gnu-gcc\n' "$1"
 }
 
 # Seconds since the epoch, for timing stages.

@@ -8,7 +8,14 @@ set -u
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# KERNELS (default: rig_kernels, the Debian kernels above) names others
+# too, the lanes make check does not run by default: KERNELS=6.1-arm64.
+lint_kernels=${KERNELS:-$(rig_kernels | cut -d' ' -f1 | tr '\n' ' ')}
 sh "$MEMLAB_TOP/tests/rig/deps.sh" lint || exit 1
+if [ -n "${KERNELS:-}" ]; then
+	# shellcheck disable=SC2086
+	sh "$MEMLAB_TOP/tests/rig/deps.sh" kernel $KERNELS || exit 1
+fi
 fail=0
 
 step() {
@@ -25,7 +32,7 @@ verdict() {
 }
 
 mkdir -p "$MEMLAB_OUT/lint"
-for k in $(rig_kernels | cut -d' ' -f1); do
+for k in $lint_kernels; do
 	if ! kernel_load "$k" build 2>"$MEMLAB_OUT/lint/kernel-$k.err"; then
 		step "kernel $k"
 		verdict 1
@@ -57,10 +64,11 @@ if [ ! -f "$cp_dir/scripts/checkpatch.pl" ]; then
 	rm -rf "$cp_dir"
 	mv "$cp_dir.tmp" "$cp_dir"
 fi
-step "checkpatch.pl --strict on src/, include/, tests/kunit/ and examples/"
+step "checkpatch.pl --strict on src/, include/, tests/kunit/, examples/ and its exercises"
 perl "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
 	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-	-f "$MEMLAB_TOP"/src/*.c "$MEMLAB_TOP"/include/*.h "$MEMLAB_TOP"/tests/kunit/*.c "$MEMLAB_TOP"/examples/*.c >"$MEMLAB_OUT/lint/checkpatch.txt" 2>&1
+	-f "$MEMLAB_TOP"/src/*.c "$MEMLAB_TOP"/include/*.h "$MEMLAB_TOP"/tests/kunit/*.c "$MEMLAB_TOP"/examples/*.c "$MEMLAB_TOP"/examples/*.h \
+	"$MEMLAB_TOP"/examples/exercises/*/*.c >"$MEMLAB_OUT/lint/checkpatch.txt" 2>&1
 r=$?
 verdict $r
 [ "$r" -eq 0 ] || grep -vE '^total:' "$MEMLAB_OUT/lint/checkpatch.txt" >&2
@@ -77,7 +85,7 @@ verdict $r
 [ "$r" -eq 0 ] || cat "$MEMLAB_OUT/lint/shellcheck.txt" >&2
 
 if [ -f "$MEMLAB_TOP/tests/rig/lint-docs.sh" ] && [ -f "$MEMLAB_TOP/README.zh-CN.md" ]; then
-	step "README.md and README.zh-CN.md in step"
+	step "every page and its Chinese twin in step (README, lessons, reference, testing, exercises)"
 	sh "$MEMLAB_TOP/tests/rig/lint-docs.sh"
 	verdict $?
 fi

@@ -56,14 +56,35 @@ done
 [ -f "${kimage:-}" ] || die "vm.sh: no kernel image '${kimage:-}'"
 [ -f "${initrd:-}" ] || die "vm.sh: no initramfs '${initrd:-}'"
 [ -n "${outdir:-}" ] || die "vm.sh: -o OUTDIR is required"
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (apt-get install qemu-system-x86)"
+# The guest's architecture (kernel_load's K_ARCH, as uname -m names it): its
+# QEMU, machine, TCG CPU and console. arm64's virt machine has one UART, the
+# console (ttyAMA0): the results go to a second 16550 on PCI, which is ttyS1
+# in the guest as on x86 (the first, ttyS0, is unused).
+garch=${K_ARCH:-$(uname -m)}
+case "$garch" in
+aarch64)
+	qemu="qemu-system-aarch64"
+	qemu_pkg="qemu-system-arm"
+	tty=ttyAMA0
+	machine="-M virt"
+	cpu=${TCG_CPU:-max}
+	;;
+*)
+	qemu="qemu-system-x86_64"
+	qemu_pkg="qemu-system-x86"
+	tty=ttyS0
+	machine=
+	cpu=$(tcg_cpu)
+	;;
+esac
+command -v "$qemu" >/dev/null || die "$qemu missing (apt-get install $qemu_pkg)"
 mkdir -p "$outdir"
 console=$outdir/console.log
 results=$outdir/results.ktap
 
 # A large log buffer: the tests read boot lines (mem auto-init) from dmesg
 # after much else has been logged.
-cmdline="console=ttyS0 log_buf_len=8M panic=-1 mlmode=$mode${filter:+ mltests=$filter} $append"
+cmdline="console=$tty log_buf_len=8M panic=-1 mlmode=$mode${filter:+ mltests=$filter} $append"
 kvm_mark=$MEMLAB_CACHE/kvm.$(basename "$kimage")
 
 # ICOUNT=1 (TCG only): the guest's clocks, its TSC too, advance one ns per
@@ -72,15 +93,15 @@ kvm_mark=$MEMLAB_CACHE/kvm.$(basename "$kimage")
 qemu_args() {
 	# $1: accel
 	if [ "$1" = kvm ]; then
-		echo "-accel kvm -cpu host -smp 2"
+		echo "$machine -accel kvm -cpu host -smp 2"
 	elif [ "${ICOUNT:-0}" = 1 ]; then
-		echo "-accel tcg -cpu $(tcg_cpu) -smp 1 -icount shift=0,sleep=off"
+		echo "$machine -accel tcg -cpu $cpu -smp 1 -icount shift=0,sleep=off"
 	else
 		# One host thread runs both vCPUs in turn (TCG_THREAD=multi: one
 		# each). Under multi-threaded TCG, 6.12 and 7.3 oopsed on an int3
 		# that text patching (a static key, a tracepoint switched on) had
 		# left, executed by the other vCPU after the patching had ended.
-		echo "-accel tcg,thread=${TCG_THREAD:-single} -cpu $(tcg_cpu) -smp 2"
+		echo "$machine -accel tcg,thread=${TCG_THREAD:-single} -cpu $cpu -smp 2"
 	fi
 }
 
@@ -94,10 +115,17 @@ host_result() {
 run_qemu() {
 	: >"$console"
 	: >"$results"
+	rq_accel=$1
+	rq_limit=$2
+	if [ "$garch" = aarch64 ]; then
+		set -- -serial "file:$console" -chardev null,id=ml0 -device pci-serial,chardev=ml0 \
+			-chardev "file,id=ml1,path=$results" -device pci-serial,chardev=ml1
+	else
+		set -- -serial "file:$console" -serial "file:$results"
+	fi
 	# shellcheck disable=SC2046
-	qemu-system-x86_64 $(qemu_args "$1") -m "${MEMLAB_VM_MEM:-2G}" \
-		-display none -monitor none -no-reboot \
-		-serial "file:$console" -serial "file:$results" \
+	"$qemu" $(qemu_args "$rq_accel") -m "${MEMLAB_VM_MEM:-2G}" \
+		-display none -monitor none -no-reboot "$@" \
 		-kernel "$kimage" -initrd "$initrd" -append "$cmdline" \
 		>"$outdir/qemu.log" 2>&1 &
 	qpid=$!
@@ -107,7 +135,7 @@ run_qemu() {
 		if [ "$booted" = no ] && grep -q '^# memlab-guest: booted' "$results" 2>/dev/null; then
 			booted=yes
 		fi
-		if [ "$booted" = no ] && [ "$t" -ge "$2" ]; then
+		if [ "$booted" = no ] && [ "$t" -ge "$rq_limit" ]; then
 			kill "$qpid" 2>/dev/null
 			wait "$qpid" 2>/dev/null || true
 			return 2
@@ -125,7 +153,7 @@ run_qemu() {
 	qrc=0
 	wait "$qpid" || qrc=$?
 	grep -q '^# memlab-guest: booted' "$results" || booted=no
-	if [ "$booted" = no ] && [ "$2" -lt "$timeout_s" ]; then
+	if [ "$booted" = no ] && [ "$rq_limit" -lt "$timeout_s" ]; then
 		return 2
 	fi
 	if [ "$qrc" -ne 0 ]; then
@@ -204,6 +232,8 @@ judge_windows() {
 
 accel=${ACCEL:-auto}
 [ "${ICOUNT:-0}" = 1 ] && accel=tcg
+# KVM runs a guest of the host's own architecture only.
+[ "$garch" = "$(uname -m)" ] || accel=tcg
 if [ "$accel" = auto ]; then
 	accel=tcg
 	if [ -w /dev/kvm ] && [ -f "$kvm_mark.good" ]; then
