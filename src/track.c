@@ -381,6 +381,16 @@ struct ml_freed {
 	u64 bytes_alloc[ML_NR_STRATEGIES];
 	u64 overhead[ML_NR_STRATEGIES];
 	u64 pinned[ML_NR_STRATEGIES];
+	/*
+	 * The pools whose references the frees drop, put only once the frees
+	 * are uncharged: a mempool element that went back to the reserve is
+	 * in its pool's overhead already, and in the stats' only with the
+	 * uncharge (pinned). Putting the last reference first would take the
+	 * pool's whole overhead off the stats before that part is on them.
+	 */
+	struct ml_pool *put[ML_FREE_BATCH];
+	bool put_deferred[ML_FREE_BATCH];
+	unsigned int nput;
 };
 
 /*
@@ -444,15 +454,20 @@ static void ml_obj_free(struct ml_obj *obj, struct ml_freed *f, bool deferred)
 	if (!pool)
 		return;
 	atomic_dec(&pool->live);
-	if (deferred)
+	if (!WARN_ON_ONCE(f->nput >= ML_FREE_BATCH)) {
+		f->put[f->nput] = pool;
+		f->put_deferred[f->nput++] = deferred;
+	} else if (deferred) {
 		ml_pool_put_deferred(pool);
-	else
+	} else {
 		ml_pool_put(pool);
+	}
 }
 
-static void ml_freed_uncharge(const struct ml_freed *f)
+static void ml_freed_uncharge(struct ml_freed *f)
 {
 	u64 track = ml_track_bytes();
+	unsigned int i;
 	int s;
 
 	for (s = 0; s < ML_NR_STRATEGIES; s++) {
@@ -460,6 +475,13 @@ static void ml_freed_uncharge(const struct ml_freed *f)
 			ml_stats_uncharge(s, f->n[s], f->bytes_req[s], f->bytes_alloc[s],
 					  f->n[s] * track + f->overhead[s], f->pinned[s]);
 	}
+	for (i = 0; i < f->nput; i++) {
+		if (f->put_deferred[i])
+			ml_pool_put_deferred(f->put[i]);
+		else
+			ml_pool_put(f->put[i]);
+	}
+	f->nput = 0;
 }
 
 /**

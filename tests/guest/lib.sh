@@ -287,3 +287,28 @@ dmesg_since() {
 		$0 == m { found = 1 }
 		END { exit !found }'
 }
+
+# insmod_errno KO [PARAM...]: insmod; prints OK or the errno insmod reports.
+insmod_errno() {
+	_err=$(insmod "$@" 2>&1)
+	case "$_err" in
+	"") echo OK ;;
+	*"Operation not supported"*) echo EOPNOTSUPP ;;
+	*"Invalid argument"*) echo EINVAL ;;
+	*"Cannot allocate memory"*) echo ENOMEM ;;
+	*) echo "OTHER($_err)" ;;
+	esac
+}
+
+# loaded NAME: module NAME is in /proc/modules.
+loaded() {
+	grep -q "^$1 " /proc/modules
+}
+
+# has_line FILE ERE: FILE has a line matching ERE; shows FILE when not.
+has_line() {
+	grep -qE "$2" "$1" && return 0
+	ktap_print_msg "no line matching '$2' in:"
+	sed 's/^/#   /' "$1" | head -n 60
+	return 1
+}

@@ -7,13 +7,12 @@
 # "memlab: ".
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/ktap.sh"
-KO=${MEMLAB_KO:-/memlab/memlab.ko}
-ML=/sys/kernel/debug/memlab
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
+ML=$DBG
 T=/tmp/t-contract
 rm -rf "$T"
 mkdir -p "$T"
-
-STRATEGIES="kmalloc kzalloc vmalloc kvmalloc kmem_cache alloc_pages mempool percpu"
 
 ktap_print_header "contract: control's summary, the bench's insn unit, dmesg's prefix"
 ktap_set_plan 11

@@ -38,22 +38,6 @@ fi
 ktap_print_header "exercises: predictions against the kernel (page $PAGE, kmemleak $kmemleak, DEBUG_ATOMIC_SLEEP $atomic_sleep)"
 ktap_set_plan 16
 
-# load KO [PARAM...]: insmod; prints OK or the errno that insmod reports.
-load() {
-	_err=$(insmod "$@" 2>&1)
-	case "$_err" in
-	"") echo OK ;;
-	*"Operation not supported"*) echo EOPNOTSUPP ;;
-	*"Cannot allocate memory"*) echo ENOMEM ;;
-	*"Invalid argument"*) echo EINVAL ;;
-	*) echo "OTHER($_err)" ;;
-	esac
-}
-
-loaded() {
-	grep -q "^$1 " /proc/modules
-}
-
 # unload NAME: rmmod NAME if it is loaded; a failed rmmod is noted, and
 # fails the last test.
 unload_failed=
@@ -67,14 +51,6 @@ load_failed=
 expect_loaded() {
 	[ "$2" = OK ] && loaded "$1" && return 0
 	load_failed="$load_failed $1($2)"
-	return 1
-}
-
-# has_line FILE ERE: FILE has a line matching ERE; shows FILE when not.
-has_line() {
-	grep -qE "$2" "$1" && return 0
-	ktap_print_msg "no line matching '$2' in:"
-	sed 's/^/#   /' "$1" | head -n 40
 	return 1
 }
 
@@ -105,7 +81,7 @@ trace_load() {
 	echo >"$T/trace"
 	echo 1 >"$T/events/kmem/kmalloc/enable"
 	echo 1 >"$T/events/kmem/kfree/enable"
-	_r=$(load "$1")
+	_r=$(insmod_errno "$1")
 	echo 0 >"$T/events/kmem/kmalloc/enable"
 	echo 0 >"$T/events/kmem/kfree/enable"
 	cat "$T/trace" >/tmp/ex.trace
@@ -168,7 +144,7 @@ ktap_expect_eq "ex00_start, ex00_solution: each kfree()s what it kmalloc'd (kmem
 # core_of NAME: load NAME, note its coresize in cs and whether it has a
 # .bss section (/sys/module/NAME/sections/.bss) in bss; unload it.
 core_of() {
-	_got=$(load "$EX/01-static-array/$1.ko")
+	_got=$(insmod_errno "$EX/01-static-array/$1.ko")
 	expect_loaded "$1" "$_got"
 	cs=$(cat "/sys/module/$1/coresize" 2>/dev/null)
 	_secs=
@@ -259,7 +235,7 @@ else
 	want="returned an object"
 fi
 m=$(dmesg_mark)
-got=$(load "$EX/05-kvmalloc-8m/ex05_kvmalloc_start.ko")
+got=$(insmod_errno "$EX/05-kvmalloc-8m/ex05_kvmalloc_start.ko")
 expect_loaded ex05_kvmalloc_start "$got"
 unload ex05_kvmalloc_start
 dmesg_since "$m" >/tmp/ex.log
@@ -268,7 +244,7 @@ ktap_check "ex05_kvmalloc_start: kmalloc(8 MiB) $want (KMALLOC_MAX_SIZE $kmax = 
 	has_line /tmp/ex.log "^ex05_kvmalloc_start: kmalloc\(8 MiB\) $want \(KMALLOC_MAX_SIZE is $kmax bytes\)$"
 
 m=$(dmesg_mark)
-got=$(load "$EX/05-kvmalloc-8m/ex05_kvmalloc_solution.ko")
+got=$(insmod_errno "$EX/05-kvmalloc-8m/ex05_kvmalloc_solution.ko")
 expect_loaded ex05_kvmalloc_solution "$got"
 grep ' ex05_kvmalloc_solution_init+0x[0-9a-f]*/0x[0-9a-f]* \[ex05_kvmalloc_solution\] ' /proc/vmallocinfo >/tmp/ex.vm
 unload ex05_kvmalloc_solution
@@ -327,7 +303,7 @@ records_of() {
 }
 
 m=$(dmesg_mark)
-got=$(load "$EX/06-leak/ex06_start.ko")
+got=$(insmod_errno "$EX/06-leak/ex06_start.ko")
 if [ "$kmemleak" = no ]; then
 	dmesg_since "$m" >/tmp/ex.log
 	grep '^ex0' /tmp/ex.log | sed 's/^/# dmesg: /'
@@ -386,7 +362,7 @@ else
 	fi
 fi
 
-got=$(load "$EX/06-leak/ex06_solution.ko")
+got=$(insmod_errno "$EX/06-leak/ex06_solution.ko")
 expect_loaded ex06_solution "$got"
 if [ "$kmemleak" = no ]; then
 	unload ex06_solution
@@ -408,7 +384,7 @@ fi
 bug='^BUG: sleeping function called from invalid context at '
 m=$(dmesg_mark)
 if [ "$atomic_sleep" = no ]; then
-	got=$(load "$EX/07-sleep-in-atomic/ex07_start.ko")
+	got=$(insmod_errno "$EX/07-sleep-in-atomic/ex07_start.ko")
 	dmesg_since "$m" >/tmp/ex.log
 	grep '^ex0' /tmp/ex.log | sed 's/^/# dmesg: /'
 	if [ "$got" = EOPNOTSUPP ] && ! loaded ex07_start &&
@@ -422,7 +398,7 @@ if [ "$atomic_sleep" = no ]; then
 	unload ex07_start
 else
 	expect_begin "$bug|^Call Trace:\$"
-	got=$(load "$EX/07-sleep-in-atomic/ex07_start.ko")
+	got=$(insmod_errno "$EX/07-sleep-in-atomic/ex07_start.ko")
 	expect_end
 	expect_loaded ex07_start "$got"
 	unload ex07_start
@@ -442,7 +418,7 @@ else
 fi
 
 m=$(dmesg_mark)
-got=$(load "$EX/07-sleep-in-atomic/ex07_solution.ko")
+got=$(insmod_errno "$EX/07-sleep-in-atomic/ex07_solution.ko")
 expect_loaded ex07_solution "$got"
 unload ex07_solution
 dmesg_since "$m" >/tmp/ex.log

@@ -23,10 +23,6 @@ T=/tmp/t-modload
 rm -rf "$T"
 mkdir -p "$T"
 
-loaded() {
-	grep -q "^$1 " /proc/modules
-}
-
 # unload_both: leave neither module loaded, whatever a check left.
 unload_both() {
 	! loaded memimport || rmmod memimport
@@ -48,16 +44,6 @@ modcmd() {
 	*"wrong symbol version"*) echo ESRCH ;;
 	*) echo "OTHER($_err)" ;;
 	esac
-}
-
-# has_line FILE ERE: FILE has a line matching ERE; shows FILE when not.
-has_line() {
-	if grep -qE "$2" "$1"; then
-		return 0
-	fi
-	ktap_print_msg "no line matching '$2' in:"
-	sed 's/^/#   /' "$1" | head -n 40
-	return 1
 }
 
 # modules_field MODULE FIELD: a field of MODULE's /proc/modules line (2

@@ -42,32 +42,6 @@ since() {
 	dmesg_since "$1" || ktap_print_msg "the mark '$1' is no longer in the kernel log"
 }
 
-# load KO [PARAM...]: insmod; prints OK or the errno that insmod reports.
-load() {
-	_err=$(insmod "$@" 2>&1)
-	case "$_err" in
-	"") echo OK ;;
-	*"Operation not supported"*) echo EOPNOTSUPP ;;
-	*"Invalid argument"*) echo EINVAL ;;
-	*"Cannot allocate memory"*) echo ENOMEM ;;
-	*) echo "OTHER($_err)" ;;
-	esac
-}
-
-loaded() {
-	grep -q "^$1 " /proc/modules
-}
-
-# has_line FILE ERE: FILE has a line matching ERE; says so when it has not.
-has_line() {
-	if grep -qE "$2" "$1"; then
-		return 0
-	fi
-	ktap_print_msg "no line matching '$2' in:"
-	sed 's/^/#   /' "$1" | head -n 60
-	return 1
-}
-
 # count FILE ERE: how many lines of FILE match ERE.
 count() {
 	grep -cE "$2" "$1"
@@ -90,7 +64,7 @@ T=/sys/kernel/tracing
 echo >"$T/trace"
 echo 1 >"$T/events/kmem/kmalloc/enable"
 m=$(mark)
-ktap_expect_eq "memalloc: insmod succeeds" OK "$(load "$EX/memalloc.ko")"
+ktap_expect_eq "memalloc: insmod succeeds" OK "$(insmod_errno "$EX/memalloc.ko")"
 echo 0 >"$T/events/kmem/kmalloc/enable"
 slot=$(cat /sys/kernel/slab/kmalloc-8/slab_size 2>/dev/null || echo 8)
 ktap_check "memalloc: kmem:kmalloc saw bytes_req=4 bytes_alloc=$slot" \
@@ -162,7 +136,7 @@ fi
 for p in "" bug=nonsense; do
 	m=$(mark)
 	# shellcheck disable=SC2086 # no parameter at all for ""
-	got=$(load "$EX/membugs.ko" $p)
+	got=$(insmod_errno "$EX/membugs.ko" $p)
 	since "$m" >/tmp/ex.log
 	want=${p#bug=}
 	[ -n "$want" ] || want="\(missing\)"
@@ -180,7 +154,7 @@ done
 # refused BUG REASON: membugs bug=BUG fails with EOPNOTSUPP and one line.
 refused() {
 	m=$(mark)
-	got=$(load "$EX/membugs.ko" "bug=$1")
+	got=$(insmod_errno "$EX/membugs.ko" "bug=$1")
 	since "$m" >/tmp/ex.log
 	if [ "$got" = EOPNOTSUPP ] &&
 		has_line /tmp/ex.log "^membugs: bug=$1 not made: $2$" &&
@@ -230,7 +204,7 @@ kasan_bug() {
 	kasan_reports=$((kasan_reports + 1))
 	m=$(mark)
 	expect_begin "^BUG: KASAN: $2 in $3\+0x[0-9a-f]+/0x[0-9a-f]+( \[membugs\])?$|^Call Trace:$"
-	got=$(load "$EX/membugs.ko" "bug=$bug")
+	got=$(insmod_errno "$EX/membugs.ko" "bug=$bug")
 	expect_end
 	since "$m" >/tmp/ex.log
 	# The report, from its first rule to its last.
@@ -290,7 +264,7 @@ if [ "$kmemleak" = no ]; then
 else
 	m=$(mark)
 	expect_begin '^kmemleak: [0-9]+ new suspected memory leaks \(see /sys/kernel/debug/kmemleak\)$'
-	got=$(load "$EX/membugs.ko" bug=leak)
+	got=$(insmod_errno "$EX/membugs.ko" bug=leak)
 	echo scan >"$KML"
 	sleep 6
 	echo scan >"$KML"
