@@ -16,7 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ktap_print_header "cap: what the kernel hands out stays under cap_bytes"
-ktap_set_plan 9
+ktap_set_plan 7
 PAGE=$(page_size)
 
 # slab_bytes NAME: the bytes of cache NAME's slabs, 0 when it has none.
