@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # debugfs "index": memlab's own xarray, as a tree. Grown to 1, 64, 65 and
-# 4096 records, its height and nodes per level must be those a 64-way radix
-# tree needs for the ids the allocations file lists (computed here from the
-# ids alone), and its entries the live allocations. Its nodes are checked
+# 4096 records, its height and nodes per level must be those a radix tree
+# of the kernel's node size needs for the ids the allocations file lists
+# (computed here from the ids alone): 64 slots a node, or 16 where the
+# kernel is built small (CONFIG_BASE_SMALL, as the debug kernel's
+# tinyconfig is), told by the size of a radix_tree_node object, and its entries the live allocations. Its nodes are checked
 # against the kernel's count: each node is a radix_tree_node object, which
 # the kmem:kmem_cache_alloc tracepoint sees allocated by lib/xarray.c
 # (call_site xas_* / __xa_*) in the writing shell; and /proc/slabinfo's
@@ -19,30 +21,32 @@ IX=$DBG/index
 T=/sys/kernel/tracing
 EV=$T/events/kmem
 
-# expected: the shape a 64-way radix tree has for the ids on stdin, in the
-# file's own format: height, nodes, entries, then "level shift nodes used".
-# Height h: the fewest levels of 6 bits that hold the largest id (0 when the
-# only id is 0, kept in the head). The nodes of a level at shift s are the
-# distinct id / 64^(s/6 + 1); what they use, the distinct id / 64^(s/6).
+# expected BITS: the shape a radix tree of 2^BITS slots a node has for the
+# ids on stdin, in the file's own format: height, nodes, entries, then
+# "level shift nodes used". Height h: the fewest levels of BITS bits that
+# hold the largest id (0 when the only id is 0, kept in the head). The
+# nodes of a level at shift s are the distinct id / 2^(s + BITS); what they
+# use, the distinct id / 2^s.
 expected() {
-	sort -n | awk '
-	function pow64(k,   r) { r = 1; while (k-- > 0) r *= 64; return r }
+	sort -n | awk -v bits="$1" '
+	BEGIN { fan = 1; for (i = 0; i < bits; i++) fan *= 2 }
+	function powfan(k,   r) { r = 1; while (k-- > 0) r *= fan; return r }
 	{ id[n++] = $1; if ($1 > max) max = $1 }
 	END {
 		h = 0
 		if (n && max > 0) {
 			h = 1
-			while (max >= pow64(h))
+			while (max >= powfan(h))
 				h++
 		}
 		total = 0
 		for (l = 1; l <= h; l++) {
-			s = 6 * (h - l)
+			s = bits * (h - l)
 			split("", up); split("", down)
 			nodes[l] = 0; used[l] = 0
 			for (i = 0; i < n; i++) {
-				u = int(id[i] / pow64(s / 6 + 1))
-				d = int(id[i] / pow64(s / 6))
+				u = int(id[i] / powfan(s / bits + 1))
+				d = int(id[i] / powfan(s / bits))
 				if (!(u in up)) { up[u] = 1; nodes[l]++ }
 				if (!(d in down)) { down[d] = 1; used[l]++ }
 			}
@@ -50,7 +54,7 @@ expected() {
 		}
 		printf "height %d\nnodes %d\nentries %d\n# level shift nodes used\n", h, total, n
 		for (l = 1; l <= h; l++)
-			printf "%d %d %d %d\n", l, 6 * (h - l), nodes[l], used[l]
+			printf "%d %d %d %d\n", l, bits * (h - l), nodes[l], used[l]
 	}'
 }
 
@@ -68,7 +72,16 @@ per_slab() {
 	awk '$1 == "radix_tree_node" { print $5 }' /proc/slabinfo
 }
 
-ktap_print_header "debugfs index: memlab's xarray as a tree"
+# The kernel's node: 64 slots (6 bits), or 16 (4 bits) built small; a
+# 64-slot radix_tree_node is 576 bytes, a 16-slot one about 200 (the
+# object's own size: slabinfo's column adds slab debugging's red zones).
+osize=$(cat /sys/kernel/slab/radix_tree_node/object_size 2>/dev/null ||
+	awk '$1 == "radix_tree_node" { print $4 }' /proc/slabinfo)
+bits=6
+[ "$osize" -ge 512 ] || bits=4
+fan=$((1 << bits))
+
+ktap_print_header "debugfs index: memlab's xarray as a tree ($fan slots a node)"
 ktap_set_plan 13
 
 memlab_load demo=0 || exit 1
@@ -104,16 +117,16 @@ for n in 1 64 65 4096; do
 		echo 0 >"$EV/kmem_cache_free/enable"
 	fi
 	ids >/tmp/ix.ids
-	expected </tmp/ix.ids >/tmp/ix.want
+	expected "$bits" </tmp/ix.ids >/tmp/ix.want
 	cat "$IX" >/tmp/ix.got
 	ktap_print_msg "$n records, ids $(head -n 1 /tmp/ix.ids) .. $(tail -n 1 /tmp/ix.ids):"
 	sed 's/^/#   /' /tmp/ix.got
 	if cmp -s /tmp/ix.want /tmp/ix.got; then
-		ktap_test_pass "$n records: the tree a 64-way radix tree needs for their ids"
+		ktap_test_pass "$n records: the tree a $fan-way radix tree needs for their ids"
 	else
 		ktap_print_msg "expected:"
 		sed 's/^/#   /' /tmp/ix.want
-		ktap_test_fail "$n records: the tree a 64-way radix tree needs for their ids"
+		ktap_test_fail "$n records: the tree a $fan-way radix tree needs for their ids"
 	fi
 	# The nodes made: radix_tree_node objects allocated from lib/xarray.c
 	# by this shell, less those it gave back (xas_nomem's spare).
