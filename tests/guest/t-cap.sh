@@ -126,10 +126,23 @@ grew=$((($(meminfo_kb Slab) - slab0) * 1024))
 ktap_print_msg "$rounds rounds ($bad refused): Slab grew $grew bytes; used + overhead $h; live $(stat_field total live)"
 ktap_print_msg "slab bytes before: $c0; after: $(caches)"
 nodes=$(($(slab_bytes radix_tree_node) - n0))
-within() {
-	[ "$grew" -le $((1 << 20)) ] && [ "$nodes" -le 65536 ] && check_invariants "$STATS"
+# Slab debugging's own bytes (red zones, tracking) for the live objects of
+# the two caches the rounds keep, which memlab does not count: a kernel
+# without slub_debug hands out none of them.
+dbg_extra() {
+	_x=0
+	for c in ml_obj kmalloc-8; do
+		_ss=$(cat "/sys/kernel/slab/$c/slab_size" 2>/dev/null || echo 0)
+		_os=$(cat "/sys/kernel/slab/$c/object_size" 2>/dev/null || echo 0)
+		_x=$((_x + rounds * (_ss - _os)))
+	done
+	echo "$_x"
 }
-ktap_check "$rounds rounds: Slab grew within the 1 MiB cap, the index's nodes by $nodes bytes (64 KiB at most)" \
+extra=$(dbg_extra)
+within() {
+	[ "$grew" -le $(((1 << 20) + extra)) ] && [ "$nodes" -le 65536 ] && check_invariants "$STATS"
+}
+ktap_check "$rounds rounds: Slab grew within the 1 MiB cap (+ $extra bytes of slab debugging's own), the index's nodes by $nodes bytes (64 KiB at most)" \
 	within
 memlab_unload
 ktap_check "nothing left" nothing_left
