@@ -312,3 +312,14 @@ has_line() {
 	sed 's/^/#   /' "$1" | head -n 60
 	return 1
 }
+
+# size_name BYTES: 4K, 2M, 1G, 16K, 32M, 64G, ... as the files print sizes.
+size_name() {
+	_n=$(($1 >> 10))
+	set -- K M G T P
+	while [ "$_n" -ge 1024 ] && [ $((_n % 1024)) -eq 0 ]; do
+		_n=$((_n >> 10))
+		shift
+	done
+	echo "$_n$1"
+}

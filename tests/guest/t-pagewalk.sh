@@ -29,17 +29,6 @@ done
 # Bits of index per level: a table is one page of 8-byte entries.
 bits=$((pshift - 3))
 
-# size_name BYTES: 4K, 2M, 1G, 16K, 32M, 64G, ... as the files print sizes.
-size_name() {
-	_n=$(($1 >> 10))
-	set -- K M G T P
-	while [ "$_n" -ge 1024 ] && [ $((_n % 1024)) -eq 0 ]; do
-		_n=$((_n >> 10))
-		shift
-	done
-	echo "$_n$1"
-}
-
 # field FILE ID N: field N of FILE's row of allocation ID.
 field() {
 	awk -v id="$2" -v n="$3" '$1 == id { print $n; exit }' "$1"

@@ -20,16 +20,6 @@ T=/sys/kernel/tracing
 ps=$(page_size)
 # A table is a page of 8-byte entries: each level up maps ps / 8 times more.
 per=$((ps / 8))
-# size_name BYTES: 4K, 2M, 1G, 16K, 32M, 64G, ... as the file prints sizes.
-size_name() {
-	_n=$(($1 >> 10))
-	set -- K M G T P
-	while [ "$_n" -ge 1024 ] && [ $((_n % 1024)) -eq 0 ]; do
-		_n=$((_n >> 10))
-		shift
-	done
-	echo "$_n$1"
-}
 # The leaves there can be: a page, a pmd's, a pud's (4K 2M 1G; 16K 32M 64G).
 pg=$(size_name "$ps")
 pmd=$(size_name $((ps * per)))
