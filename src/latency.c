@@ -4,19 +4,25 @@
  * (track.c times each with sched_clock()): power-of-two nanosecond buckets,
  * counted per CPU so that recording is one increment. debugfs "latency"
  * prints it. It is allocated at load: as a static per-CPU variable its
- * 2.5 KiB would come from the small per-CPU reserve that all modules share.
+ * 4 KiB would come from the small per-CPU reserve that all modules share.
  */
 #include <linux/percpu.h>
 #include <linux/log2.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/cpumask.h>
-#include <linux/minmax.h>
+#include <linux/bitops.h>
 
 #include "memlab.h"
 
-/* Bucket b counts latencies in [2^b, 2^(b+1)) ns; 0 goes to 0. */
-#define ML_LAT_BUCKETS	40
+/*
+ * Bucket b counts latencies in [2^b, 2^(b+1)) ns; 0 goes to 0. One bucket
+ * per bit of a u64, so that every latency has the bucket its label says:
+ * the last one's upper bound, 2^64, does not fit in a u64 and is printed
+ * as text.
+ */
+#define ML_LAT_BUCKETS	BITS_PER_TYPE(u64)
+#define ML_LAT_TOP	"18446744073709551616"	/* 2^64 */
 
 struct ml_latency {
 	u64 count[ML_NR_STRATEGIES][ML_LAT_BUCKETS];
@@ -46,7 +52,7 @@ void ml_latency_record(enum ml_strategy s, u64 ns)
 {
 	unsigned int b = ns ? ilog2(ns) : 0;
 
-	this_cpu_inc(ml_lat->count[s][min(b, ML_LAT_BUCKETS - 1)]);
+	this_cpu_inc(ml_lat->count[s][b]);
 }
 
 /** ml_latency_reset() - empty the histogram (the reset command) */
@@ -70,7 +76,7 @@ static u64 ml_latency_sum(int s, int b)
 
 static int ml_latency_show(struct seq_file *m, void *v)
 {
-	u64 n;
+	u64 n, lo;
 	int s, b;
 
 	seq_puts(m, "# latency of every allocation memlab made, per strategy (sched_clock)\n");
@@ -78,9 +84,15 @@ static int ml_latency_show(struct seq_file *m, void *v)
 	for (s = 0; s < ML_NR_STRATEGIES; s++) {
 		for (b = 0; b < ML_LAT_BUCKETS; b++) {
 			n = ml_latency_sum(s, b);
-			if (n)
-				seq_printf(m, "%s %llu %llu %llu\n", ml_strategy_name(s),
-					   b ? 1ULL << b : 0, 1ULL << (b + 1), n);
+			if (!n)
+				continue;
+			lo = b ? 1ULL << b : 0;
+			if (b < ML_LAT_BUCKETS - 1)
+				seq_printf(m, "%s %llu %llu %llu\n", ml_strategy_name(s), lo,
+					   1ULL << (b + 1), n);
+			else
+				seq_printf(m, "%s %llu " ML_LAT_TOP " %llu\n",
+					   ml_strategy_name(s), lo, n);
 		}
 	}
 	return 0;

@@ -6,6 +6,8 @@
 # for which memlab_kunit.ko is not built).
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/ktap.sh"
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 KUNIT_KO=${MEMLAB_KUNIT_KO:-/memlab/memlab_kunit.ko}
 KUNIT_DIR=/sys/kernel/debug/kunit

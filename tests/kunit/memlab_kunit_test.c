@@ -9,9 +9,9 @@
  * its own copies of memlab's sources (tests/kunit/Kbuild): it shares no
  * state with memlab.ko, and the rig never loads the two together. It uses
  * only ml_alloc(), ml_obj_lookup(), ml_free_id(), ml_free_strategy(),
- * ml_stats_snapshot(), ml_stats_reserve()/unreserve(), the strategy table
- * and the parser, plus the set-up calls main.c makes (ml_stats_init(),
- * ml_track_init(), ...).
+ * ml_stats_snapshot(), ml_stats_reserve()/unreserve(), ml_latency_record()
+ * and ml_latency_reset(), the strategy table and the parser, plus the set-up
+ * calls main.c makes (ml_stats_init(), ml_track_init(), ...).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -789,9 +789,55 @@ static void ml_test_snapshot(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, snap.s[ML_VMALLOC].bytes_alloc, 0ULL);
 }
 
+/*
+ * The latency file: every sample in the bucket its row names, the longest
+ * too. Before, the last bucket said hi_ns 2^40 and held every larger value.
+ */
+static void ml_test_latency_buckets(struct kunit *test)
+{
+	static const char *const want[] = {
+		"\nkmalloc 0 2 1\n",				/* 0 ns */
+		"\nkmalloc 1099511627776 2199023255552 1\n",	/* 2^40 */
+		"\nkmalloc 9223372036854775808 18446744073709551616 2\n", /* 2^63, U64_MAX */
+	};
+	struct dentry *dir;
+	struct file *f;
+	ssize_t len;
+	unsigned int i;
+	char *buf;
+
+	ml_latency_reset();
+	ml_latency_record(ML_KMALLOC, 0);
+	ml_latency_record(ML_KMALLOC, 1ULL << 40);
+	ml_latency_record(ML_KMALLOC, 1ULL << 63);
+	ml_latency_record(ML_KMALLOC, U64_MAX);
+
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	dir = debugfs_create_dir("memlab_kunit", NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dir));
+	ml_latency_debugfs_init(dir);
+	f = filp_open("/sys/kernel/debug/memlab_kunit/latency", O_RDONLY, 0);
+	if (IS_ERR(f)) {
+		debugfs_remove_recursive(dir);
+		kunit_skip(test, "debugfs is not mounted at /sys/kernel/debug (%ld)", PTR_ERR(f));
+	}
+	len = ml_read_seq(f, buf, PAGE_SIZE - 1);
+	filp_close(f, NULL);
+	debugfs_remove_recursive(dir);
+	KUNIT_ASSERT_GT(test, len, 0L);
+
+	/* The two header lines, then one row per bucket that holds a sample. */
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, want[i]), "no '%s' in:\n%s",
+					  want[i] + 1, buf);
+	KUNIT_EXPECT_EQ_MSG(test, ml_count_lines(buf), 2 + 3, "%s", buf);
+}
+
 static struct kunit_case ml_stats_test_cases[] = {
 	KUNIT_CASE(ml_test_reserve),
 	KUNIT_CASE(ml_test_snapshot),
+	KUNIT_CASE(ml_test_latency_buckets),
 	{}
 };
 

@@ -214,11 +214,10 @@ function median(a, n,   i, j, t) {
 echo
 {
 	goals
-	if [ "$min_ids" -gt 0 ]; then
-		echo "  ids: every run timed after memlab had handed out $min_ids ids or more (BENCH_MIN_IDS, memlab-bench --min-ids)"
-	else
-		echo "  ids: from memlab's first (BENCH_MIN_IDS=0): the tracked figures of the runs are at different heights of its xarray"
-	fi
+	# memlab hands out the lowest free id (issue 23): memlab-bench's
+	# --min-ids finds nothing to do, and every run's records take the same
+	# low ids whatever ran before.
+	echo "  ids: memlab gives out the lowest free id, so every timed run uses the same few ids (BENCH_MIN_IDS=$min_ids had nothing to do)"
 	echo "  host: $(nproc) CPUs, load average (1, 5, 15 min) $load_before before," \
 		"$(cut -d' ' -f1-3 /proc/loadavg) after (the bench VM's own 2 vCPUs count in it)"
 } | tee "$out/goals.txt"
