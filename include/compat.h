@@ -191,4 +191,23 @@ static inline u64 ml_vmalloc_huge_size(u64 size)
 	return ALIGN(size, 1ULL << arch_vmap_pte_supported_shift(size));
 }
 
+/*
+ * "nowait" (GFP_NOWAIT) with vmalloc and kvmalloc, section of the GFP work.
+ *
+ * Up to 6.18 vmalloc needs __GFP_DIRECT_RECLAIM: its kernel-doc says
+ * GFP_NOWAIT is not supported (it allocates page tables and the area with
+ * GFP_KERNEL whatever the caller asked), and kvmalloc() gives up where it
+ * would fall back to vmalloc ("non-sleeping allocations are not supported
+ * by vmalloc"). 6.19 (Uladzislau Rezki's series) made vmalloc and
+ * kvmalloc serve GFP_NOWAIT and GFP_ATOMIC: 7.3's slab.h says so. memlab
+ * refuses "nowait" for them where the kernel cannot. The change brought no
+ * name to test; SLAB_NO_SHEAVES (7.0, when every cache got sheaves) marks
+ * kernels that have it, and 6.19 is refused, to be safe.
+ */
+#ifdef SLAB_NO_SHEAVES
+#define ML_VMALLOC_BLOCKS	false
+#else
+#define ML_VMALLOC_BLOCKS	true
+#endif
+
 #endif /* MEMLAB_COMPAT_H */

@@ -7,6 +7,7 @@
 #define MEMLAB_H
 
 #include <linux/types.h>
+#include <linux/bits.h>
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/refcount.h>
@@ -27,6 +28,7 @@ enum ml_context {
 	ML_CTX_INIT,		/* the load-time demonstration */
 	ML_CTX_PROCESS,		/* a control command, may sleep */
 	ML_CTX_ATOMIC,		/* a control command, under a spinlock */
+	ML_CTX_NOWAIT,		/* a control command, GFP_NOWAIT: no direct reclaim */
 	ML_CTX_BENCH,		/* the bench's tracked path, freed at once */
 	ML_CTX_LEAKED,		/* "leak": kept where kmemleak cannot see it */
 };
@@ -83,6 +85,10 @@ struct ml_obj {
  * @may_sleep: it may sleep, so "atomic" is refused
  * @leak_seen: kmemleak tracks its objects and reports them when nothing
  *	refers to them, so "leak" is allowed
+ * @nowait_refused: the running kernel's allocator cannot serve it without
+ *	sleeping (vmalloc up to 6.19, see compat.h), so "nowait" is refused
+ * @accounted: with __GFP_ACCOUNT the kernel charges all of it to the
+ *	caller's memory cgroup, so "account" is allowed
  * @has_pool: its allocations come from a per-size &struct ml_pool
  * @bytes: the bytes_alloc that an allocation of @size takes at most;
  *	@pool is the size's pool for the has_pool strategies, else NULL
@@ -104,6 +110,8 @@ struct ml_strategy_ops {
 	u64 (*limit)(void);
 	bool may_sleep;
 	bool leak_seen;
+	bool nowait_refused;
+	bool accounted;
 	bool has_pool;
 	u64 (*bytes)(u64 size, const struct ml_pool *pool);
 	u64 (*cost)(u64 size, const struct ml_pool *pool);
@@ -197,8 +205,11 @@ int ml_latency_debugfs_init(struct dentry *dir);
 int ml_track_init(void);
 void ml_track_exit(void);
 u64 ml_track_bytes(void);
+/* ml_alloc()'s options, beside the context */
+#define ML_ALLOC_RECLAIMABLE	BIT(0)	/* the shrinker may free them */
+#define ML_ALLOC_ACCOUNT	BIT(1)	/* __GFP_ACCOUNT: charged to the caller's cgroup */
 int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
-	     bool reclaimable, u32 *first_id, const char **why);
+	     unsigned int opts, u32 *first_id, const char **why);
 struct ml_obj *ml_obj_lookup(u32 id);
 void *ml_obj_mem(const struct ml_obj *obj);
 bool ml_inspect_next(unsigned long *index,

@@ -34,7 +34,7 @@ enum ml_strategy {
 };
 
 enum ml_op {
-	ML_OP_ALLOC,		/* alloc <strategy> <size> [<count>] [atomic] */
+	ML_OP_ALLOC,		/* alloc <strategy> <size> [<count>] [<option>...] */
 	ML_OP_FREE_STRATEGY,	/* free <strategy> [every <n>] */
 	ML_OP_FREE_ALL,		/* free all */
 	ML_OP_FREE_ID,		/* free <id> */
@@ -55,7 +55,9 @@ struct ml_cmd {
 	u64 count;		/* alloc, leak: count; bench: iterations */
 	u64 id;			/* free <id> */
 	u64 every;		/* free <strategy> every <n>: n; 0 for all */
-	bool atomic;
+	bool atomic;		/* GFP_ATOMIC, under a spinlock */
+	bool nowait;		/* GFP_NOWAIT */
+	bool account;		/* __GFP_ACCOUNT */
 	bool reclaimable;
 	enum ml_bench_pattern pattern;
 	const char *reason;	/* static text saying why, when parsing fails */
@@ -63,15 +65,22 @@ struct ml_cmd {
 
 /*
  * What the parser needs to know of each strategy, indexed by enum
- * ml_strategy: its token, its request limit (E2BIG beyond) and whether it
- * may sleep ("atomic" is refused). The kernel fills it from the strategy
- * table (ml_parse_table_fill(), strategy.c); host tests bring their own.
+ * ml_strategy: its token, its request limit (E2BIG beyond), whether it
+ * may sleep ("atomic" is refused), whether the running kernel refuses it
+ * GFP_NOWAIT ("nowait" is refused) and whether the kernel charges it to a
+ * memory cgroup ("account" is refused if not); and, for the whole kernel,
+ * whether it charges memory cgroups at all. The kernel fills it from the
+ * strategy table (ml_parse_table_fill(), strategy.c); host tests bring
+ * their own.
  */
 struct ml_parse_table {
 	const char *name[ML_NR_STRATEGIES];
 	u64 limit[ML_NR_STRATEGIES];
 	bool may_sleep[ML_NR_STRATEGIES];
 	bool leak_seen[ML_NR_STRATEGIES];	/* kmemleak tracks and reports it */
+	bool nowait_refused[ML_NR_STRATEGIES];
+	bool accounted[ML_NR_STRATEGIES];
+	bool no_memcg;		/* no memory cgroup is charged: "account" refused */
 };
 
 /* Strategy whose token is exactly the @len bytes at @tok, or -1. */

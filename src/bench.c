@@ -249,7 +249,7 @@ static int ml_bench_alloc(struct ml_bench *b, enum ml_bench_path p, u64 i, const
 	if (p == ML_PATH_RAW)
 		err = b->st->alloc(&b->objs[i], GFP_KERNEL | __GFP_NOWARN);
 	else
-		err = ml_alloc(b->objs[i].strategy, b->objs[i].bytes_req, 1, ML_CTX_BENCH, false,
+		err = ml_alloc(b->objs[i].strategy, b->objs[i].bytes_req, 1, ML_CTX_BENCH, 0,
 			       &b->ids[i], why);
 	ml_tick_stop(&t, err ? NULL : ml_bench_hist(b, p, ML_BOP_ALLOC));
 	/* The raw path's refusal is the allocator's: counted as alloc counts it. */

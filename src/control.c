@@ -16,7 +16,7 @@
 
 static const char ml_control_help[] =
 	"# memlab control: one command per write\n"
-	"alloc <strategy> <size> [<count>] [atomic] [reclaimable]\n"
+	"alloc <strategy> <size> [<count>] [atomic|nowait] [account] [reclaimable]\n"
 	"leak <strategy> <size> [<count>]\n"
 	"free <strategy> [every <n>]\n"
 	"free all\n"
@@ -78,12 +78,13 @@ int ml_control_exec(const char *buf, size_t len)
 	switch (cmd.op) {
 	case ML_OP_ALLOC:
 		err = ml_alloc(cmd.strategy, cmd.size, cmd.count,
-			       cmd.atomic ? ML_CTX_ATOMIC : ML_CTX_PROCESS, cmd.reclaimable,
-			       NULL, &why);
+			       cmd.atomic ? ML_CTX_ATOMIC : cmd.nowait ? ML_CTX_NOWAIT :
+			       ML_CTX_PROCESS,
+			       (cmd.reclaimable ? ML_ALLOC_RECLAIMABLE : 0) |
+			       (cmd.account ? ML_ALLOC_ACCOUNT : 0), NULL, &why);
 		break;
 	case ML_OP_LEAK:
-		err = ml_alloc(cmd.strategy, cmd.size, cmd.count, ML_CTX_LEAKED, false, NULL,
-			       &why);
+		err = ml_alloc(cmd.strategy, cmd.size, cmd.count, ML_CTX_LEAKED, 0, NULL, &why);
 		break;
 	case ML_OP_FREE_STRATEGY:
 		ml_free_strategy(cmd.strategy, cmd.every, NULL);

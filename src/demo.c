@@ -41,7 +41,7 @@ static struct ml_obj *ml_demo_alloc(enum ml_strategy s, u64 size)
 	u32 id;
 	int err;
 
-	err = ml_alloc(s, size, 1, ML_CTX_INIT, false, &id, &why);
+	err = ml_alloc(s, size, 1, ML_CTX_INIT, 0, &id, &why);
 	if (!err)
 		return ml_obj_lookup(id);
 	pr_info("demo %s: skipped: %s (%d)\n", ml_strategy_name(s), why, err);

@@ -8,7 +8,7 @@
  *
  * Grammar (one command per write, at most ML_CMD_MAX bytes):
  *
- *	alloc <strategy> <size> [<count>] [atomic] [reclaimable]
+ *	alloc <strategy> <size> [<count>] [atomic|nowait] [account] [reclaimable]
  *	leak <strategy> <size> [<count>]
  *	free <strategy> [every <n>] | free all | free <id>
  *	reset
@@ -157,11 +157,44 @@ int ml_strategy_lookup(const struct ml_parse_table *t, const char *tok, size_t l
 	return -1;
 }
 
+/* The field of @cmd that alloc's option word @w sets, or NULL. */
+static bool *ml_alloc_option(struct ml_cmd *cmd, const struct ml_word *w)
+{
+	if (ml_word_is(w->p, w->len, "atomic"))
+		return &cmd->atomic;
+	if (ml_word_is(w->p, w->len, "nowait"))
+		return &cmd->nowait;
+	if (ml_word_is(w->p, w->len, "account"))
+		return &cmd->account;
+	if (ml_word_is(w->p, w->len, "reclaimable"))
+		return &cmd->reclaimable;
+	return NULL;
+}
+
+/*
+ * Set one of alloc's option words (at most once each): true, or false with
+ * the reason set in @cmd.
+ */
+static bool ml_set_option(bool *opt, struct ml_cmd *cmd)
+{
+	if (*opt) {
+		ml_fail(cmd, -EINVAL, "too many arguments");
+		return false;
+	}
+	*opt = true;
+	if (cmd->atomic && cmd->nowait) {
+		ml_fail(cmd, -EINVAL, "atomic and nowait: two contexts at once");
+		return false;
+	}
+	return true;
+}
+
 /*
  * The rest of "alloc", "leak" and "bench": <strategy> <size>, then at most
  * one number (count or iterations) followed by the option words: for alloc
- * "atomic" and "reclaimable", each at most once; for bench one pattern;
- * none for leak.
+ * "atomic", "nowait", "account" and "reclaimable", in any order, each at
+ * most once, and not atomic with nowait; for bench one pattern; none for
+ * leak.
  */
 static int ml_parse_sized(struct ml_cursor *cur, const struct ml_parse_table *t,
 			  struct ml_cmd *cmd)
@@ -170,6 +203,7 @@ static int ml_parse_sized(struct ml_cursor *cur, const struct ml_parse_table *t,
 	bool have_count = false;
 	bool have_opt = false;
 	struct ml_word w;
+	bool *opt;
 	int s, err;
 
 	if (!ml_next_word(cur, &w))
@@ -186,6 +220,7 @@ static int ml_parse_sized(struct ml_cursor *cur, const struct ml_parse_table *t,
 		return err;
 
 	while (ml_next_word(cur, &w)) {
+		opt = cmd->op == ML_OP_ALLOC ? ml_alloc_option(cmd, &w) : NULL;
 		if (ml_looks_numeric(&w)) {
 			if (have_opt)
 				return ml_fail(cmd, -EINVAL, bench ?
@@ -199,15 +234,9 @@ static int ml_parse_sized(struct ml_cursor *cur, const struct ml_parse_table *t,
 			have_count = true;
 		} else if (cmd->op == ML_OP_LEAK) {
 			return ml_fail(cmd, -EINVAL, "leak takes no option");
-		} else if (!bench && ml_word_is(w.p, w.len, "atomic")) {
-			if (cmd->atomic)
-				return ml_fail(cmd, -EINVAL, "too many arguments");
-			cmd->atomic = true;
-			have_opt = true;
-		} else if (!bench && ml_word_is(w.p, w.len, "reclaimable")) {
-			if (cmd->reclaimable)
-				return ml_fail(cmd, -EINVAL, "too many arguments");
-			cmd->reclaimable = true;
+		} else if (opt) {
+			if (!ml_set_option(opt, cmd))
+				return -EINVAL;
 			have_opt = true;
 		} else if (bench && have_opt) {
 			return ml_fail(cmd, -EINVAL, "too many arguments");
@@ -234,6 +263,12 @@ static int ml_parse_sized(struct ml_cursor *cur, const struct ml_parse_table *t,
 		return ml_fail(cmd, -EINVAL, "count is zero");
 	if (cmd->atomic && t->may_sleep[cmd->strategy])
 		return ml_fail(cmd, -EINVAL, "atomic with a strategy that may sleep");
+	if (cmd->nowait && t->nowait_refused[cmd->strategy])
+		return ml_fail(cmd, -EINVAL, "nowait with a strategy that sleeps on this kernel");
+	if (cmd->account && t->no_memcg)
+		return ml_fail(cmd, -EINVAL, "account: this kernel charges no memory cgroup");
+	if (cmd->account && !t->accounted[cmd->strategy])
+		return ml_fail(cmd, -EINVAL, "account with a strategy the kernel does not charge");
 	if (cmd->op == ML_OP_LEAK && !t->leak_seen[cmd->strategy])
 		return ml_fail(cmd, -EINVAL, "kmemleak does not report this strategy's leaks");
 

@@ -39,6 +39,7 @@ static u64 ml_alloc_pages_limit(void)
 const struct ml_strategy_ops ml_alloc_pages_ops = {
 	.name = "alloc_pages",
 	.limit = ml_alloc_pages_limit,
+	.accounted = true,	/* memory.stat's kernel line */
 	.bytes = ml_alloc_pages_bytes,
 	.alloc = ml_alloc_pages_alloc,
 	.free = ml_alloc_pages_free,

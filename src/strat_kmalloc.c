@@ -41,6 +41,7 @@ const struct ml_strategy_ops ml_kmalloc_ops = {
 	.name = "kmalloc",
 	.limit = ml_kmalloc_limit,
 	.leak_seen = true,
+	.accounted = true,	/* from the kmalloc-cg-* caches, or charged pages */
 	.bytes = ml_kmalloc_bytes,
 	.alloc = ml_kmalloc_alloc,
 	.free = ml_kmalloc_free,

@@ -43,6 +43,7 @@ const struct ml_strategy_ops ml_kmem_cache_ops = {
 	.name = "kmem_cache",
 	.limit = ml_kmalloc_limit,
 	.leak_seen = true,
+	.accounted = true,	/* slab hooks charge it when gfp has __GFP_ACCOUNT */
 	.has_pool = true,
 	.bytes = ml_pool_bytes,
 	.cost = ml_pool_cost,

@@ -22,6 +22,7 @@ const struct ml_strategy_ops ml_kzalloc_ops = {
 	.name = "kzalloc",
 	.limit = ml_kmalloc_limit,
 	.leak_seen = true,
+	.accounted = true,
 	.bytes = ml_kmalloc_bytes,
 	.alloc = ml_kzalloc_alloc,
 	.free = ml_kmalloc_free,

@@ -9,6 +9,10 @@
  * where a mempool_alloc() that may sleep never fails). pool.c moves an
  * element's charge between the reserve (overhead_bytes) and used_bytes as
  * it leaves or refills the reserve.
+ *
+ * Not "account": the reserve's elements were allocated when the pool was
+ * made, charged to no one, and an element freed back into the reserve would
+ * stay charged to a cgroup that no longer holds it.
  */
 #include <linux/mempool.h>
 

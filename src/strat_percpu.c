@@ -38,6 +38,7 @@ static u64 ml_percpu_limit(void)
 const struct ml_strategy_ops ml_percpu_ops = {
 	.name = "percpu",
 	.limit = ml_percpu_limit,
+	.accounted = true,	/* memcg-aware chunks: memory.stat's percpu line */
 	.bytes = ml_percpu_bytes,
 	.alloc = ml_percpu_alloc,
 	.free = ml_percpu_free,

@@ -10,7 +10,8 @@
  *  2. make the records and reserve their ids (a reserved id reads as empty:
  *     no lookup or walk sees it, and "free <id>" cannot take it);
  *  3. allocate, each timed; "atomic" allocates under a spinlock with
- *     GFP_ATOMIC, a batch at a time;
+ *     GFP_ATOMIC, a batch at a time, "nowait" with GFP_NOWAIT, the others
+ *     with GFP_KERNEL; "account" adds __GFP_ACCOUNT;
  *  4. charge the counters, then publish the records in their reserved slots
  *     and their latencies in the histogram.
  * A failure in 2 or 3 undoes everything the command made and gives back
@@ -90,6 +91,7 @@ static const char *const ml_context_names[] = {
 	[ML_CTX_INIT]		= "init",
 	[ML_CTX_PROCESS]	= "process",
 	[ML_CTX_ATOMIC]		= "atomic",
+	[ML_CTX_NOWAIT]		= "nowait",
 	[ML_CTX_BENCH]		= "bench",
 	[ML_CTX_LEAKED]		= "leaked",
 };
@@ -199,9 +201,14 @@ static int ml_chain_batch(const struct ml_strategy_ops *st, struct ml_obj **pos,
 	return 0;
 }
 
-/* Phase 3: allocate for every record; stops at the first failure. */
-static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, struct ml_made *made)
+/*
+ * Phase 3: allocate for every record; stops at the first failure. @account
+ * is 0 or __GFP_ACCOUNT, added to the context's gfp.
+ */
+static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, gfp_t account,
+			     struct ml_made *made)
 {
+	gfp_t gfp = (ctx == ML_CTX_NOWAIT ? GFP_NOWAIT : GFP_KERNEL) | __GFP_NOWARN | account;
 	const struct ml_strategy_ops *st = ml_ops(head->strategy);
 	struct ml_obj *pos = head;
 	int err = 0;
@@ -211,10 +218,10 @@ static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, struct ml
 			return -EINTR;
 		if (ctx == ML_CTX_ATOMIC) {
 			spin_lock(&ml_atomic_lock);
-			err = ml_chain_batch(st, &pos, GFP_ATOMIC | __GFP_NOWARN, made);
+			err = ml_chain_batch(st, &pos, GFP_ATOMIC | __GFP_NOWARN | account, made);
 			spin_unlock(&ml_atomic_lock);
 		} else {
-			err = ml_chain_batch(st, &pos, GFP_KERNEL | __GFP_NOWARN, made);
+			err = ml_chain_batch(st, &pos, gfp, made);
 		}
 		cond_resched();
 	}
@@ -293,8 +300,10 @@ static void ml_chain_publish(struct ml_obj *head)
  * @size: bytes each, within the strategy's limit
  * @count: how many
  * @ctx: where from; ML_CTX_ATOMIC allocates with GFP_ATOMIC under a spinlock,
+ *	ML_CTX_NOWAIT with GFP_NOWAIT, the others with GFP_KERNEL;
  *	ML_CTX_LEAKED hides the allocations from kmemleak
- * @reclaimable: the shrinker may free them
+ * @opts: ML_ALLOC_RECLAIMABLE (the shrinker may free them), ML_ALLOC_ACCOUNT
+ *	(__GFP_ACCOUNT: charged to the caller's memory cgroup)
  * @first_id: if not NULL, set to the id of the first allocation
  * @why: on failure, set to a reason for the kernel log
  *
@@ -302,7 +311,7 @@ static void ml_chain_publish(struct ml_obj *head)
  * allocation or to memlab's own records; counted in failures) or -EINTR.
  */
 int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
-	     bool reclaimable, u32 *first_id, const char **why)
+	     unsigned int opts, u32 *first_id, const char **why)
 {
 	const struct ml_strategy_ops *st = ml_ops(s);
 	u64 track = ml_track_bytes(), per, need, pinned;
@@ -329,12 +338,12 @@ int ml_alloc(enum ml_strategy s, u64 size, u64 count, enum ml_context ctx,
 		goto out_put_pool;
 	}
 
-	err = ml_chain_make(s, size, count, ctx, reclaimable, pool, &head);
+	err = ml_chain_make(s, size, count, ctx, opts & ML_ALLOC_RECLAIMABLE, pool, &head);
 	if (err) {
 		*why = err == -EINTR ? ML_WHY_INTR : "no memory for memlab's tracking records";
 		goto err_undo;
 	}
-	err = ml_chain_allocate(head, ctx, &made);
+	err = ml_chain_allocate(head, ctx, opts & ML_ALLOC_ACCOUNT ? __GFP_ACCOUNT : 0, &made);
 	if (err) {
 		*why = err == -EINTR ? ML_WHY_INTR : ML_WHY_ALLOCATOR;
 		goto err_undo;

@@ -91,12 +91,16 @@ static void check_cmd(const uint8_t *data, size_t size, int ret, const struct ml
 		CHECK(cmd->id == 0 && cmd->every == 0);
 		if (cmd->op == ML_OP_ALLOC) {
 			CHECK(!cmd->atomic || !lim.may_sleep[cmd->strategy]);
+			CHECK(!cmd->atomic || !cmd->nowait);
+			CHECK(!cmd->nowait || !lim.nowait_refused[cmd->strategy]);
+			CHECK(!cmd->account || (lim.accounted[cmd->strategy] && !lim.no_memcg));
 			CHECK(cmd->pattern == ML_BENCH_PAIR);
 		} else if (cmd->op == ML_OP_LEAK) {
 			CHECK(!cmd->atomic && !cmd->reclaimable && cmd->pattern == ML_BENCH_PAIR);
+			CHECK(!cmd->nowait && !cmd->account);
 			CHECK(lim.leak_seen[cmd->strategy]);
 		} else {
-			CHECK(!cmd->atomic && !cmd->reclaimable);
+			CHECK(!cmd->atomic && !cmd->reclaimable && !cmd->nowait && !cmd->account);
 			CHECK(cmd->count <= ML_BENCH_ITERS_MAX);
 			CHECK(cmd->pattern == ML_BENCH_PAIR || cmd->pattern == ML_BENCH_BATCH);
 		}
@@ -104,16 +108,18 @@ static void check_cmd(const uint8_t *data, size_t size, int ret, const struct ml
 	case ML_OP_FREE_STRATEGY:
 		CHECK((unsigned int)cmd->strategy < ML_NR_STRATEGIES);
 		CHECK(!cmd->size && !cmd->count && !cmd->id && !cmd->atomic && !cmd->pattern);
-		CHECK(!cmd->reclaimable);
+		CHECK(!cmd->reclaimable && !cmd->nowait && !cmd->account);
 		break;
 	case ML_OP_FREE_ID:
 		CHECK(!cmd->strategy && !cmd->size && !cmd->count && !cmd->atomic &&
-		      !cmd->pattern && !cmd->every && !cmd->reclaimable);
+		      !cmd->pattern && !cmd->every && !cmd->reclaimable && !cmd->nowait &&
+		      !cmd->account);
 		break;
 	case ML_OP_FREE_ALL:
 	case ML_OP_RESET:
 		CHECK(!cmd->strategy && !cmd->size && !cmd->count && !cmd->id &&
-		      !cmd->atomic && !cmd->pattern && !cmd->every && !cmd->reclaimable);
+		      !cmd->atomic && !cmd->pattern && !cmd->every && !cmd->reclaimable &&
+		      !cmd->nowait && !cmd->account);
 		break;
 	default:
 		CHECK(0);
@@ -126,6 +132,7 @@ static bool same_cmd(const struct ml_cmd *a, const struct ml_cmd *b)
 	return a->op == b->op && a->strategy == b->strategy && a->size == b->size &&
 	       a->count == b->count && a->id == b->id && a->every == b->every &&
 	       a->atomic == b->atomic && a->reclaimable == b->reclaimable &&
+	       a->nowait == b->nowait && a->account == b->account &&
 	       a->pattern == b->pattern && a->reason == b->reason;
 }
 

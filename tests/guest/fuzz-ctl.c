@@ -47,6 +47,7 @@ static const char *const sizes[] = {
 };
 static const char *const allocopts[] = {
 	"", "", "", "", " atomic", " reclaimable", " atomic reclaimable", " reclaimable atomic",
+	" nowait", " account", " nowait account", " atomic account", " atomic nowait",
 };
 
 static void make_cmd(char *buf, size_t len)

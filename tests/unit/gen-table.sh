@@ -4,7 +4,9 @@
 # Write ml_table.h, the parser's strategy table for the host's unit tests
 # and fuzzer, from src/ itself, so that they cannot drift from the module:
 #  - the order, from src/strategy.c's table ([ML_X] = &ml_x_ops);
-#  - each token, may_sleep and leak_seen, from that ops structure;
+#  - each token, may_sleep, leak_seen, nowait_refused and accounted, from
+#    that ops structure (a flag may be a compat.h name of the model: 6.1's
+#    vmalloc, which refuses GFP_NOWAIT);
 #  - each limit, the return expression of its .limit function, evaluated
 #    with the kernel's constants of one machine: x86_64 with 4 KiB pages,
 #    largest page order 10, KMALLOC_MAX_SIZE = PAGE_SIZE << that order
@@ -88,6 +90,8 @@ BEGIN {
 	model["INT_MAX"] = "2147483647"
 	model["min_t"] = "ML_HOST_MIN_T"
 	model["max_t"] = "ML_HOST_MAX_T"
+	model["ML_VMALLOC_BLOCKS"] = "true"
+	nflags = split("may_sleep leak_seen nowait_refused accounted", flags, " ")
 
 	# The default cap, from src/main.c.
 	def = ""
@@ -132,11 +136,14 @@ BEGIN {
 		name[s] = field(b, "name")
 		if (name[s] !~ /^"[a-z_]+"$/)
 			die(ops[s] ": .name is not a plain token: " name[s])
-		for (k = 1; k <= 2; k++) {
-			fl = k == 1 ? "may_sleep" : "leak_seen"
+		for (k = 1; k <= nflags; k++) {
+			fl = flags[k]
 			v = field(b, fl)
+			sub(/,?[ \t]*\/\*.*$/, "", v)
+			if (v in model)
+				v = model[v]
 			if (v != "" && v != "true" && v != "false")
-				die(ops[s] ": ." fl " is not true or false: " v)
+				die(ops[s] ": ." fl " is not true, false or a name of the model: " v)
 			flag[fl, s] = v == "true"
 		}
 		fn = field(b, "limit")
@@ -178,10 +185,12 @@ BEGIN {
 	for (s = 1; s <= n; s++)
 		if (flag["may_sleep", s])
 			printf " [%s] = true,", idx[s]
-	printf " }, \\\n\t.leak_seen = {"
-	for (s = 1; s <= n; s++)
-		if (flag["leak_seen", s])
-			printf " [%s] = true,", idx[s]
+	for (k = 2; k <= nflags; k++) {
+		printf " }, \\\n\t.%s = {", flags[k]
+		for (s = 1; s <= n; s++)
+			if (flag[flags[k], s])
+				printf " [%s] = true,", idx[s]
+	}
 	print " }"
 	print ""
 	printf "#define ML_TABLE_LIMITS \\\n\t.limit = { \\\n"

@@ -31,6 +31,13 @@ static const struct ml_parse_table lim_max = {
 /* Everything refused. */
 static const struct ml_parse_table lim_zero = { ML_TABLE_TOKENS };
 
+/*
+ * The kernel's table as 7.3 fills it (vmalloc serves GFP_NOWAIT), and as a
+ * kernel without memory cgroups does: made from lim_std in main().
+ */
+static struct ml_parse_table lim_nowait;
+static struct ml_parse_table lim_nomemcg;
+
 struct expect {
 	int ret;
 	const char *reason;	/* failure: exact reason, NULL for any */
@@ -43,6 +50,8 @@ struct expect {
 	enum ml_bench_pattern pattern;
 	u64 every;
 	bool reclaimable;
+	bool nowait;
+	bool account;
 };
 
 struct tcase {
@@ -56,29 +65,34 @@ struct tcase {
 #define S(str)	str, sizeof(str) - 1
 
 #define ALLOC(str, st, sz, cnt, at) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_ALLOC, st, sz, cnt, 0, at, ML_BENCH_PAIR, 0, false } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_ALLOC, st, sz, cnt, 0, at, ML_BENCH_PAIR, 0, false, false, false } }
 #define ALLOC_L(lim, str, st, sz, cnt, at) \
-	{ S(str), lim, { 0, NULL, ML_OP_ALLOC, st, sz, cnt, 0, at, ML_BENCH_PAIR, 0, false } }
+	{ S(str), lim, { 0, NULL, ML_OP_ALLOC, st, sz, cnt, 0, at, ML_BENCH_PAIR, 0, false, false, false } }
 #define BENCH(str, st, sz, it, pat) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_BENCH, st, sz, it, 0, false, pat, 0, false } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_BENCH, st, sz, it, 0, false, pat, 0, false, false, false } }
 #define FREE_S(str, st) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_STRATEGY, st, 0, 0, 0, false, 0, 0, false } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_STRATEGY, st, 0, 0, 0, false, 0, 0, false, false, false } }
 #define FREE_ALL(str) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_ALL, 0, 0, 0, 0, false, 0, 0, false } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_ALL, 0, 0, 0, 0, false, 0, 0, false, false, false } }
 #define FREE_ID(str, i) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_ID, 0, 0, 0, i, false, 0, 0, false } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_ID, 0, 0, 0, i, false, 0, 0, false, false, false } }
 #define RESET(str) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_RESET, 0, 0, 0, 0, false, 0, 0, false } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_RESET, 0, 0, 0, 0, false, 0, 0, false, false, false } }
 #define FREE_EVERY(str, st, n) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_STRATEGY, st, 0, 0, 0, false, 0, n, false } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_FREE_STRATEGY, st, 0, 0, 0, false, 0, n, false, false, false } }
 #define LEAK(str, st, sz, cnt) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_LEAK, st, sz, cnt, 0, false, ML_BENCH_PAIR, 0, false } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_LEAK, st, sz, cnt, 0, false, ML_BENCH_PAIR, 0, false, false, false } }
 #define RECL(str, st, sz, cnt, at) \
-	{ S(str), &lim_std, { 0, NULL, ML_OP_ALLOC, st, sz, cnt, 0, at, ML_BENCH_PAIR, 0, true } }
+	{ S(str), &lim_std, { 0, NULL, ML_OP_ALLOC, st, sz, cnt, 0, at, ML_BENCH_PAIR, 0, true, false, false } }
+/* alloc with the options atomic, nowait, account, reclaimable (0 or 1 each) */
+#define OPTS_L(lim, str, st, sz, cnt, at, nw, ac, rc) \
+	{ S(str), lim, { 0, NULL, ML_OP_ALLOC, st, sz, cnt, 0, at, ML_BENCH_PAIR, 0, rc, nw, ac } }
+#define OPTS(str, st, sz, cnt, at, nw, ac, rc) \
+	OPTS_L(&lim_std, str, st, sz, cnt, at, nw, ac, rc)
 #define ERR(str, err, why) \
-	{ S(str), &lim_std, { -(err), why, 0, 0, 0, 0, 0, false, 0, 0, false } }
+	{ S(str), &lim_std, { -(err), why, 0, 0, 0, 0, 0, false, 0, 0, false, false, false } }
 #define ERR_L(lim, str, err, why) \
-	{ S(str), lim, { -(err), why, 0, 0, 0, 0, 0, false, 0, 0, false } }
+	{ S(str), lim, { -(err), why, 0, 0, 0, 0, 0, false, 0, 0, false, false, false } }
 
 #define R_MALFORMED	"malformed command"
 #define R_EMPTY		"empty command"
@@ -101,6 +115,11 @@ struct tcase {
 #define R_BORDER	"iterations must come before the pattern"
 #define R_LIMIT		"size above the strategy's limit"
 #define R_OVF		"size x count overflows"
+#define R_TWOCTX	"atomic and nowait: two contexts at once"
+#define R_NOWAIT	"nowait with a strategy that sleeps on this kernel"
+#define R_ACCOUNT	"account with a strategy the kernel does not charge"
+#define R_NOMEMCG	"account: this kernel charges no memory cgroup"
+#define R_LEAKOPT	"leak takes no option"
 
 static const struct tcase cases[] = {
 	/* alloc: the basic shapes */
@@ -301,6 +320,62 @@ static const struct tcase cases[] = {
 	ERR("alloc kmalloc 64 atomic atomic", EINVAL, R_MANY),
 	ERR("alloc kmalloc 64 reclaimable 2", EINVAL, R_ORDER),
 	ERR("bench kmalloc 64 reclaimable", EINVAL, R_OPT),
+
+	/* nowait and account: alone, together, with the others, any order */
+	OPTS("alloc kmalloc 64 nowait", ML_KMALLOC, 64, 1, 0, 1, 0, 0),
+	OPTS("alloc kmalloc 64 account", ML_KMALLOC, 64, 1, 0, 0, 1, 0),
+	OPTS("alloc kmalloc 64 3 nowait account\n", ML_KMALLOC, 64, 3, 0, 1, 1, 0),
+	OPTS("alloc kmalloc 64 3 account nowait", ML_KMALLOC, 64, 3, 0, 1, 1, 0),
+	OPTS("alloc kzalloc 1K 2 reclaimable account nowait", ML_KZALLOC, K, 2, 0, 1, 1, 1),
+	OPTS("alloc kmem_cache 200 atomic account", ML_KMEM_CACHE, 200, 1, 1, 0, 1, 0),
+	OPTS("alloc alloc_pages 8K 2 account atomic reclaimable", ML_ALLOC_PAGES, 8 * K, 2,
+	     1, 0, 1, 1),
+	OPTS("alloc percpu 64\tnowait\taccount", ML_PERCPU, 64, 1, 0, 1, 1, 0),
+	OPTS("alloc mempool 256 nowait", ML_MEMPOOL, 256, 1, 0, 1, 0, 0),
+	OPTS("alloc vmalloc 1M account", ML_VMALLOC, M, 1, 0, 0, 1, 0),
+	OPTS("alloc kvmalloc 1M 2 account reclaimable", ML_KVMALLOC, M, 2, 0, 0, 1, 1),
+	/* atomic with nowait: two contexts, in either order, wherever they are */
+	ERR("alloc kmalloc 64 atomic nowait", EINVAL, R_TWOCTX),
+	ERR("alloc kmalloc 64 nowait atomic", EINVAL, R_TWOCTX),
+	ERR("alloc kmalloc 64 2 nowait account atomic", EINVAL, R_TWOCTX),
+	ERR("alloc vmalloc 64 atomic nowait", EINVAL, R_TWOCTX),
+	/* each at most once */
+	ERR("alloc kmalloc 64 nowait nowait", EINVAL, R_MANY),
+	ERR("alloc kmalloc 64 account account", EINVAL, R_MANY),
+	ERR("alloc kmalloc 64 account nowait account", EINVAL, R_MANY),
+	ERR("alloc kmalloc 64 nowait 2", EINVAL, R_ORDER),
+	ERR("alloc kmalloc 64 account 2", EINVAL, R_ORDER),
+	/* not words of theirs */
+	ERR("alloc kmalloc 64 NOWAIT", EINVAL, R_OPT),
+	ERR("alloc kmalloc 64 nowaitx", EINVAL, R_OPT),
+	ERR("alloc kmalloc 64 accounted", EINVAL, R_OPT),
+	ERR("alloc kmalloc 64 gfp_nowait", EINVAL, R_OPT),
+	ERR("alloc kmalloc 64 no wait", EINVAL, R_OPT),
+	/* refused per strategy: vmalloc's nowait on 6.1, mempool's account */
+	ERR("alloc vmalloc 64 nowait", EINVAL, R_NOWAIT),
+	ERR("alloc kvmalloc 4K 2 nowait", EINVAL, R_NOWAIT),
+	ERR("alloc vmalloc 64 nowait account", EINVAL, R_NOWAIT),
+	ERR("alloc mempool 64 account", EINVAL, R_ACCOUNT),
+	ERR("alloc mempool 64 3 nowait account", EINVAL, R_ACCOUNT),
+	ERR("alloc mempool 64 account atomic reclaimable", EINVAL, R_ACCOUNT),
+	/* refused before the size is looked at */
+	ERR("alloc mempool 8M account", EINVAL, R_ACCOUNT),
+	ERR("alloc vmalloc 1G nowait", EINVAL, R_NOWAIT),
+	/* where 7.3's vmalloc serves GFP_NOWAIT */
+	OPTS_L(&lim_nowait, "alloc vmalloc 64 nowait", ML_VMALLOC, 64, 1, 0, 1, 0, 0),
+	OPTS_L(&lim_nowait, "alloc kvmalloc 1M 3 nowait account", ML_KVMALLOC, M, 3, 0, 1, 1, 0),
+	ERR_L(&lim_nowait, "alloc vmalloc 64 atomic", EINVAL, R_SLEEP),
+	ERR_L(&lim_nowait, "alloc mempool 64 account", EINVAL, R_ACCOUNT),
+	/* a kernel without memory cgroups refuses account for every strategy */
+	ERR_L(&lim_nomemcg, "alloc kmalloc 64 account", EINVAL, R_NOMEMCG),
+	ERR_L(&lim_nomemcg, "alloc percpu 64 nowait account", EINVAL, R_NOMEMCG),
+	OPTS_L(&lim_nomemcg, "alloc kmalloc 64 nowait", ML_KMALLOC, 64, 1, 0, 1, 0, 0),
+	/* leak and bench take neither */
+	ERR("leak kmalloc 64 nowait", EINVAL, R_LEAKOPT),
+	ERR("leak kmalloc 64 2 account", EINVAL, R_LEAKOPT),
+	ERR("bench kmalloc 64 nowait", EINVAL, R_OPT),
+	ERR("bench kmalloc 64 100 account", EINVAL, R_OPT),
+	ERR("bench kmalloc 64 pair nowait", EINVAL, R_MANY),
 	ERR("free", EINVAL, R_NOFREE),
 	ERR("free\n", EINVAL, R_NOFREE),
 	ERR("free \t ", EINVAL, R_NOFREE),
@@ -506,15 +581,18 @@ static void check(const char *desc_in, const char *in, size_t len,
 	if (cmd.reason || cmd.op != e->op || cmd.strategy != e->strategy ||
 	    cmd.size != e->size || cmd.count != e->count || cmd.id != e->id ||
 	    cmd.atomic != e->atomic || cmd.pattern != e->pattern || cmd.every != e->every ||
-	    cmd.reclaimable != e->reclaimable) {
+	    cmd.reclaimable != e->reclaimable || cmd.nowait != e->nowait ||
+	    cmd.account != e->account) {
 		snprintf(why, sizeof(why),
-			 "got op %d strategy %d size %llu count %llu id %llu atomic %d pattern %d reason %s; expected op %d strategy %d size %llu count %llu id %llu atomic %d pattern %d",
+			 "got op %d strategy %d size %llu count %llu id %llu atomic %d nowait %d account %d reclaimable %d pattern %d reason %s; expected op %d strategy %d size %llu count %llu id %llu atomic %d nowait %d account %d reclaimable %d pattern %d",
 			 (int)cmd.op, (int)cmd.strategy, (unsigned long long)cmd.size,
 			 (unsigned long long)cmd.count, (unsigned long long)cmd.id,
-			 (int)cmd.atomic, (int)cmd.pattern, cmd.reason ? cmd.reason : "NULL",
+			 (int)cmd.atomic, (int)cmd.nowait, (int)cmd.account, (int)cmd.reclaimable,
+			 (int)cmd.pattern, cmd.reason ? cmd.reason : "NULL",
 			 (int)e->op, (int)e->strategy, (unsigned long long)e->size,
 			 (unsigned long long)e->count, (unsigned long long)e->id,
-			 (int)e->atomic, (int)e->pattern);
+			 (int)e->atomic, (int)e->nowait, (int)e->account, (int)e->reclaimable,
+			 (int)e->pattern);
 		report(false, desc, why);
 		return;
 	}
@@ -566,6 +644,26 @@ static void strategy_tests(void)
 		if (!sleeps)
 			e.count = 3;
 		snprintf(in, sizeof(in), "alloc %s 64 3 atomic\n", n);
+		check_str(in, &lim_std, &e);
+
+		/* alloc <s> 64 nowait: refused where the table says so */
+		e = (struct expect){ .op = ML_OP_ALLOC, .strategy = s, .size = 64, .count = 1,
+				     .nowait = true };
+		if (sleeps)
+			e = (struct expect){ .ret = -EINVAL, .reason = R_NOWAIT };
+		snprintf(in, sizeof(in), "alloc %s 64 nowait", n);
+		check_str(in, &lim_std, &e);
+		/* and as 7.3 fills the table: every strategy takes it */
+		e = (struct expect){ .op = ML_OP_ALLOC, .strategy = s, .size = 64, .count = 1,
+				     .nowait = true };
+		check_str(in, &lim_nowait, &e);
+
+		/* alloc <s> 64 2 account: every strategy but the mempool */
+		e = (struct expect){ .op = ML_OP_ALLOC, .strategy = s, .size = 64, .count = 2,
+				     .account = true };
+		if (s == ML_MEMPOOL)
+			e = (struct expect){ .ret = -EINVAL, .reason = R_ACCOUNT };
+		snprintf(in, sizeof(in), "alloc %s 64 2 account", n);
 		check_str(in, &lim_std, &e);
 
 		/* exactly at the limit, and one byte over it */
@@ -680,8 +778,13 @@ static void length_tests(void)
 int main(void)
 {
 	size_t i, ncases = sizeof(cases) / sizeof(cases[0]);
-	/* 2 lookups and 12 commands per strategy, 5 odd lookups, 14 length tests */
-	unsigned int planned = (unsigned int)ncases + ML_NR_STRATEGIES * 14 + 5 + 14;
+	/* 2 lookups and 15 commands per strategy, 5 odd lookups, 14 length tests */
+	unsigned int planned = (unsigned int)ncases + ML_NR_STRATEGIES * 17 + 5 + 14;
+
+	lim_nowait = lim_std;
+	memset(lim_nowait.nowait_refused, 0, sizeof(lim_nowait.nowait_refused));
+	lim_nomemcg = lim_std;
+	lim_nomemcg.no_memcg = true;
 
 	printf("KTAP version 1\n");
 	printf("1..%u\n", planned);
