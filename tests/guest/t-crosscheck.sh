@@ -8,6 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 T=/sys/kernel/tracing
+PAGE=$(page_size)
 # The call site of memlab's kmalloc, kzalloc and kmem_cache allocations:
 # each strategy's alloc() in its strat_*.c.
 site() {
@@ -49,9 +50,10 @@ trace_sum() {
 
 # slab_slots STRATEGY: what the tracepoint says memlab's live allocations of
 # STRATEGY take: a slab object takes its cache's slot (slabinfo's objsize,
-# larger than the bucket under slub_debug), a large kmalloc its pages.
+# larger than the bucket under slub_debug), a large kmalloc its pages (SLUB
+# hands kmallocs above two pages to the page allocator).
 slab_slots() {
-	awk -v s="$1" '
+	awk -v s="$1" -v big=$((2 * PAGE)) '
 		FILENAME ~ /slabinfo/ {
 			name = $1
 			sub(/^kmalloc-(rnd-[0-9]+-)?/, "", name)
@@ -61,7 +63,7 @@ slab_slots() {
 		$2 == s {
 			b = $4
 			name = b >= 1024 ? (b / 1024) "k" : b
-			total += (b > 8192) ? b : slot[name]
+			total += (b > big) ? b : slot[name]
 		}
 		END { print total }' /proc/slabinfo "$DBG/allocations"
 }
@@ -85,7 +87,13 @@ counters() {
 ktap_print_header "memlab's counters against the kernel's own views"
 ktap_set_plan 21
 
-memlab_load demo=0 || exit 1
+# KMALLOC_MAX_SIZE (4 MiB with 4 KiB pages, 32 MiB with 16 KiB), and a cap
+# with room for a kvmalloc above it, which may be rounded up to a huge page
+# (32 MiB with 16 KiB pages): 64 MiB, or four times KMALLOC_MAX_SIZE.
+kmax=$((PAGE << $(max_order)))
+cap=$((64 << 20))
+[ "$cap" -ge $((4 * kmax)) ] || cap=$((4 * kmax))
+memlab_load demo=0 max_bytes=$cap || exit 1
 [ -d $T/events/kmem ] || mount -t tracefs tracefs $T
 
 # kmalloc: small objects from a bucket, a large one from the page allocator.
@@ -131,12 +139,17 @@ ktap_expect_eq "kmem_cache: the tracepoint's bytes_alloc is slabinfo's objsize" 
 	"$(($(echo "$row" | awk '{ print $4 }') * 30))" "$(echo "$got" | cut -d' ' -f3)"
 ktap_print_msg "memlab-200 takes $(echo "$row" | awk '{ print $4 }') bytes a slot for 200-byte objects (kmem_cache_size is 200)"
 
-# alloc_pages: mm_page_alloc events of that order.
-trace_start kmem/mm_page_alloc "order == 4"
+# alloc_pages: mm_page_alloc events of that order (4 with 4 KiB pages, 2
+# with 16 KiB).
+o=0
+while [ $((PAGE << o)) -lt 65536 ]; do
+	o=$((o + 1))
+done
+trace_start kmem/mm_page_alloc "order == $o"
 printf 'alloc alloc_pages 64K 5\n' >"$CTL"
 trace_stop
-ktap_expect_eq "alloc_pages: mm_page_alloc events of order 4" \
-	"$(stat_field alloc_pages allocs)" "$(trace_sum 'order=4' | cut -d' ' -f1)"
+ktap_expect_eq "alloc_pages: mm_page_alloc events of order $o" \
+	"$(stat_field alloc_pages allocs)" "$(trace_sum "order=$o " | cut -d' ' -f1)"
 ktap_expect_eq "alloc_pages: bytes_alloc is 5 x 64 KiB" 327680 "$(stat_field alloc_pages bytes_alloc)"
 
 # mempool: its elements come from kmalloc, the reserve's too.
@@ -162,7 +175,7 @@ ktap_expect_eq "vmalloc: one /proc/vmallocinfo line per allocation, caller memla
 	"$(stat_field vmalloc live)" "$(printf '%s\n' "$info" | grep -c .)"
 ktap_expect_eq "vmalloc: vmallocinfo's pages add up to bytes_alloc" \
 	"$(stat_field vmalloc bytes_alloc)" \
-	"$(printf '%s\n' "$info" | sed -n 's/.*pages=\([0-9]*\).*/\1/p' | awk '{ s += $1 * 4096 } END { print s }')"
+	"$(printf '%s\n' "$info" | sed -n 's/.*pages=\([0-9]*\).*/\1/p' | awk -v p="$PAGE" '{ s += $1 * p } END { print s }')"
 # Other processes' kernel stacks (16 kB each, vmalloc'ed) come and go too:
 # a measurement that other work disturbed by more than two of them is taken
 # again (free, allocate), three times at most.
@@ -190,11 +203,13 @@ printf 'alloc kvmalloc 1000 8\n' >"$CTL"
 trace_stop
 ktap_expect_eq "kvmalloc: small ones show as kmalloc events from kvmalloc" \
 	"$(counters kvmalloc | cut -d' ' -f1-2) $(slab_slots kvmalloc)" "$(trace_sum 'call_site=(ml_kvmalloc_alloc|_*kvmalloc_node)')"
-printf 'alloc kvmalloc 5M 1\n' >"$CTL"
+# Above KMALLOC_MAX_SIZE: 5 MiB, or a quarter more than it.
+huge=$((kmax + kmax / 4))
+printf 'alloc kvmalloc %s 1\n' "$huge" >"$CTL"
 pages=$(grep 'ml_kvmalloc_alloc+.*\[memlab\]' /proc/vmallocinfo |
 	sed -n 's/.*pages=\([0-9]*\).*/\1/p' | sort -n | tail -n 1)
-ktap_check "kvmalloc: a 5 MiB one is a vmalloc area of memlab's (pages=${pages:-none})" \
-	[ "${pages:-0}" -ge 1280 ]
+ktap_check "kvmalloc: one of $huge bytes, above KMALLOC_MAX_SIZE ($kmax), is a vmalloc area of memlab's (pages=${pages:-none} of $PAGE bytes)" \
+	[ "${pages:-0}" -ge $((huge / PAGE)) ]
 
 # percpu: the percpu allocator's own tracepoint.
 possible=$(awk -F- '{ print ($2 == "" ? 1 : $2 + 1) }' /sys/devices/system/cpu/possible)

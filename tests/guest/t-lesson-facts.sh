@@ -55,21 +55,36 @@ fi
 names='kmalloc_trace|kmalloc_trace_noprof|__kmalloc_cache_noprof'
 ktap_expect_eq "lesson 0: memalloc.ko imports $want, and no other of the three names" \
 	"$want" "$(strings "$EX" | grep -xE "$names" | sort -u | tr '\n' ' ' | sed 's/ $//')"
-awk '{ print $3 }' /proc/kallsyms >/tmp/ksyms
-ktap_expect_eq "lesson 0: the kernel exports $want, and no other of the three (__ksymtab_)" \
-	"__ksymtab_$want" \
-	"$(grep -xE "__ksymtab_($names)" /tmp/ksyms | sort -u | tr '\n' ' ' | sed 's/ $//')"
+# One read of kallsyms, kept: the checks below used to read it five times,
+# and on 6.12-arm64-16k under TCG three reads outlasted the test's 600 s.
+cat /proc/kallsyms >/tmp/kallsyms
+awk '{ print $3 }' /tmp/kallsyms >/tmp/ksyms
+# A kernel built without CONFIG_KALLSYMS_ALL (Debian's 6.1 for arm64) lists
+# its code in kallsyms, not its data: not init_task (the first task, a D
+# symbol of every kernel), nor any __ksymtab_ entry.
+if grep -qE '^[0-9a-f]+ [Dd] init_task$' /tmp/kallsyms; then
+	ktap_expect_eq "lesson 0: the kernel exports $want, and no other of the three (__ksymtab_)" \
+		"__ksymtab_$want" \
+		"$(grep -xE "__ksymtab_($names)" /tmp/ksyms | sort -u | tr '\n' ' ' | sed 's/ $//')"
 
-# Lesson 0: kfree and _printk are T and exported; most T symbols are not.
-awk '$2 == "T" { t[$3] = 1 } $3 ~ /^__ksymtab_/ { x[substr($3, 11)] = 1 }
-	END { for (s in t) if (s in x) e++; else n++; print e + 0, n + 0 }' \
-	/proc/kallsyms >/tmp/t-exp
-read -r exported unexported </tmp/t-exp
-ktap_print_msg "T symbols: $exported exported (__ksymtab_), $unexported not"
-ktap_expect_eq "lesson 0: kfree and _printk are T, each with a __ksymtab_ entry" "T T 2" \
-	"$(awk '$3 == "kfree" { print $2 }' /proc/kallsyms | head -n 1) $(awk '$3 == "_printk" { print $2 }' /proc/kallsyms | head -n 1) $(grep -cxE '__ksymtab_(kfree|_printk)' /tmp/ksyms)"
-ktap_check "lesson 0: most T symbols are not exported ($unexported not, $exported exported)" \
-	[ "$unexported" -gt "$exported" -a "$exported" -gt 0 ]
+	# Lesson 0: kfree and _printk are T and exported; most T symbols are not.
+	awk '$2 == "T" { t[$3] = 1 } $3 ~ /^__ksymtab_/ { x[substr($3, 11)] = 1 }
+		END { for (s in t) if (s in x) e++; else n++; print e + 0, n + 0 }' \
+		/tmp/kallsyms >/tmp/t-exp
+	read -r exported unexported </tmp/t-exp
+	ktap_print_msg "T symbols: $exported exported (__ksymtab_), $unexported not"
+	ktap_expect_eq "lesson 0: kfree and _printk are T, each with a __ksymtab_ entry" "T T 2" \
+		"$(awk '$3 == "kfree" { print $2 }' /tmp/kallsyms | head -n 1) $(awk '$3 == "_printk" { print $2 }' /tmp/kallsyms | head -n 1) $(grep -cxE '__ksymtab_(kfree|_printk)' /tmp/ksyms)"
+	ktap_check "lesson 0: most T symbols are not exported ($unexported not, $exported exported)" \
+		[ "$unexported" -gt "$exported" -a "$exported" -gt 0 ]
+else
+	ktap_print_msg "kallsyms lists no init_task: this kernel is built without CONFIG_KALLSYMS_ALL"
+	ktap_expect_eq "lesson 0: without KALLSYMS_ALL, kallsyms has kfree and _printk as T and no __ksymtab_ entry" \
+		"T T 0" \
+		"$(awk '$3 == "kfree" { print $2 }' /tmp/kallsyms | head -n 1) $(awk '$3 == "_printk" { print $2 }' /tmp/kallsyms | head -n 1) $(grep -c '^__ksymtab_' /tmp/ksyms)"
+	ktap_test_skip "lesson 0: the exported kmalloc's __ksymtab_ entry needs CONFIG_KALLSYMS_ALL"
+	ktap_test_skip "lesson 0: T symbols with and without __ksymtab_ need CONFIG_KALLSYMS_ALL"
+fi
 
 # Lesson 0: a module's memory. The kernel allocates it with module_alloc()
 # before 6.10 and with execmem_alloc() from 6.10: the running kernel has

@@ -52,8 +52,9 @@ PB=$(awk '/^Pages per block:/ { print $4; exit }' /proc/pagetypeinfo)
 ktap_print_header "what the lessons on fragmentation, tracepoints and per-CPU memory show"
 ktap_set_plan 26
 
-# Fragmentation: 100,000 pages (a tenth on the debug kernel).
-pages=$(repeats 100000 10000)
+# Fragmentation: some 400 MB of single pages, under the cap of 512 MiB:
+# 100,000 pages of 4 KiB, 25,000 of 16 KiB (a tenth on the debug kernel).
+pages=$(($(repeats 100000 10000) * 4096 / PAGE))
 half=$((pages / 2))
 memlab_load demo=0 max_bytes=512M || exit 1
 ub0=$(unmovable_blocks)
@@ -190,8 +191,9 @@ memlab_unload
 
 # Per-CPU memory.
 possible=$(awk -F- '{ print ($2 == "" ? 1 : $2 + 1) }' /sys/devices/system/cpu/possible)
+# The first chunk is embedded, or made of pages ("percpu: 8 16K pages/cpu").
 ktap_check "the boot line of the first chunk names a reserve for modules (r...)" \
-	eval '{ cat /tmp/boot-dmesg.txt 2>/dev/null; dmesg; } | grep -qE "percpu: (Embedded|[0-9]+ 4K pages).* r[1-9][0-9]* "'
+	eval '{ cat /tmp/boot-dmesg.txt 2>/dev/null; dmesg; } | grep -qE "percpu: (Embedded|[0-9]+ $((PAGE >> 10))K pages).* r[1-9][0-9]* "'
 memlab_load demo=0 || exit 1
 meminfo_kb Percpu >/tmp/percpu0
 ctl 'alloc percpu 64' >/dev/null

@@ -4,7 +4,9 @@
 # why: Debian packages; the trixie build root for 7.3's headers
 # (tests/rig/trixie-root.sh) where this host is not trixie; and the kernel
 # images matching the headers, fetched as .debs and extracted into the cache
-# (never installed into /boot).
+# (never installed into /boot). So are the headers of the kernels whose
+# headers package depends on its image (lib.sh's "deb" kernels: 6.12,
+# 6.12-rt) and of the arm64 ones: apt installs no linux-image-* here.
 #
 # usage: deps.sh [check]        what make check needs, for KERNELS (default
 #                               all: 6.1 6.12 7.3 debug)
@@ -33,6 +35,33 @@ trap cleanup EXIT
 kernels=
 images=
 root_extra=
+deb_updated=
+
+# kver_to_be NAME: the release of kernel NAME's headers, as kver_of_name
+# says, or, while they are not installed yet, the release that installing
+# them brings (the candidate of their metapackage; apt-get update first). A
+# deb kernel's is its metapackage's candidate, which follows Debian's
+# updates as an installed metapackage would, else the one fetched.
+kver_to_be() {
+	case "$(kernel_field "$1" 2)" in
+	deb) v=$(kver_of_candidate "$(kernel_field "$1" 3)") ;;
+	*) v= ;;
+	esac
+	[ -n "$v" ] || v=$(kver_of_name "$1")
+	if [ -z "$v" ] && [ "$(kernel_field "$1" 2)" = host ]; then
+		v=$(kver_of_candidate "$(kernel_field "$1" 3)")
+	fi
+	printf '%s\n' "$v"
+}
+
+# deb_deps KVER: what Debian's linux-headers-KVER depends on, less the
+# kernel image (and linux-base, which only the image's scripts need): its
+# -common headers, its linux-kbuild, its gcc.
+deb_deps() {
+	apt-cache show --no-all-versions "linux-headers-$1" 2>/dev/null | sed -n 's/^Depends: //p' |
+		head -n 1 | tr ',' '\n' | sed 's/|.*//; s/(.*//; s/:any//; s/ //g' |
+		grep -v '^linux-image-' | grep -vx 'linux-base' | grep . | tr '\n' ' ' | sed 's/ $//'
+}
 
 # need "PACKAGES" WHY
 need() {
@@ -65,8 +94,19 @@ want_kernel() {
 			need "gcc-aarch64-linux-gnu libc6-dev-arm64-cross" \
 				"to cross-build memlab.ko and the initramfs's static helpers for $1"
 			need qemu-system-arm "to boot $1 (qemu-system-aarch64)"
-			need "$(kernel_field "$(kernel_field "$1" 3)" 3)" \
-				"the amd64 headers of $1's release: its headers use their -common and linux-kbuild"
+			# The amd64 headers of its release: its headers use their
+			# -common and linux-kbuild.
+			want_kernel "$(kernel_field "$1" 3)"
+		elif [ "$(kernel_field "$1" 2)" = deb ]; then
+			v=$(kver_to_be "$1")
+			if [ -z "$v" ] && [ "$(id -u)" -eq 0 ] && [ -z "$deb_updated" ]; then
+				deb_updated=yes
+				apt-get update -qq >/dev/null 2>&1 || die "apt-get update failed"
+				v=$(kver_to_be "$1")
+			fi
+			[ -n "$v" ] || die "no candidate for $(kernel_field "$1" 3) in this machine's apt sources (as root: apt-get update)"
+			need "$(deb_deps "$v")" \
+				"the -common headers and linux-kbuild of Debian's $1 ($v); its own headers are unpacked into the cache, since their package depends on the kernel image"
 		elif [ "$(kernel_field "$1" 2)" = host ]; then
 			need "$(kernel_field "$1" 3)" "the headers of Debian's $1, to build memlab.ko for it"
 		elif needs_root "$1"; then
@@ -243,9 +283,63 @@ fetch_images() {
 			rm -rf "$deb_dir"
 		fi
 		[ -f "$dir.tmp/boot/vmlinuz-$kver" ] || die "no vmlinuz in $pkg"
-		rm -rf "$dir"
-		mv "$dir.tmp" "$dir"
+		# Into the kernel's directory, beside what it has (a deb kernel's
+		# headers).
+		mkdir -p "$dir/boot"
+		mv -f "$dir.tmp/boot/"* "$dir/boot/"
+		rm -rf "$dir.tmp"
 		touch "$dir/.complete"
+	done
+}
+
+# fetch_headers: for each deb kernel of $kernels whose headers the cache
+# lacks, Debian's linux-headers-<kver> fetched as a .deb and unpacked into
+# <kernel_dir>/usr/src/linux-headers-<kver> (apt-get install would bring
+# the kernel image into /boot: the package depends on it). Its Makefile
+# includes /usr/src/linux-headers-<release>-common, and its scripts and
+# tools are /usr/lib/linux-kbuild-<release>'s (both installed, deb_deps):
+# the relative links to those are made absolute. lib.sh's kver_of_name
+# reads the release from deb_record.
+fetch_headers() {
+	mkdir -p "$MEMLAB_CACHE/debs"
+	for k in $kernels; do
+		[ "$(kernel_field "$k" 2)" = deb ] || continue
+		kver=$(kver_to_be "$k")
+		[ -n "$kver" ] || die "no headers for kernel $k ($(kernel_field "$k" 3))"
+		dir=$(kernel_dir "$kver")
+		if [ ! -f "$dir/.headers" ]; then
+			pkg=linux-headers-$kver
+			size=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Size: //p' | head -n 1)
+			say "fetching $pkg${size:+ ($((size / 1048576)) MB)} into $dir, for $what: unpacked there, not installed (it depends on the kernel image)"
+			deb_dir=$(mktemp -d "$MEMLAB_CACHE/debs/dl.XXXXXX")
+			(cd "$deb_dir" && apt-get download -qq "$pkg" >/dev/null 2>&1) || {
+				(apt-get update -qq && cd "$deb_dir" && apt-get download -qq "$pkg") >/dev/null 2>&1 ||
+					die "cannot download $pkg"
+			}
+			rm -rf "$dir.hdr"
+			mkdir -p "$dir.hdr"
+			dpkg-deb -x "$deb_dir"/"$pkg"_*.deb "$dir.hdr" || die "cannot unpack $pkg"
+			rm -rf "$deb_dir"
+			h=$dir.hdr/usr/src/linux-headers-$kver
+			[ -f "$h/Makefile" ] || die "no usr/src/linux-headers-$kver/Makefile in $pkg"
+			for l in scripts tools; do
+				t=$(readlink "$h/$l") || die "no $l link in $pkg"
+				# ../../lib/linux-kbuild-<release>/scripts, from /usr/src/<dir>.
+				case "$t" in
+				../../*) t=/usr/${t#../../} ;;
+				esac
+				[ -d "$t" ] || die "no $t: linux-kbuild of $kver is not installed"
+				ln -sfn "$t" "$h/$l"
+			done
+			inc=$(sed -n 's/^include //p' "$h/Makefile" | head -n 1)
+			[ -z "$inc" ] || [ -f "$inc" ] || die "no $inc: the -common headers of $kver are not installed"
+			mkdir -p "$dir/usr/src"
+			rm -rf "$dir/usr/src/linux-headers-$kver"
+			mv "$h" "$dir/usr/src/"
+			rm -rf "$dir.hdr"
+			touch "$dir/.headers"
+		fi
+		printf '%s\n' "$kver" >"$(deb_record "$k")"
 	done
 }
 
@@ -284,9 +378,11 @@ fetch_cross() {
 		mkdir -p "$dir.tmp"
 		dpkg-deb -x "$deb_dir"/linux-headers-*.deb "$dir.tmp"
 		h=$dir.tmp/usr/src/linux-headers-$kver
+		sibdir=/usr/src/linux-headers-$sib
+		[ "$(kernel_field "$(kernel_field "$k" 3)" 2)" != deb ] || sibdir=$(kernel_dir "$sib")$sibdir
 		for l in scripts tools; do
-			t=$(readlink -f "/usr/src/linux-headers-$sib/$l") ||
-				die "no /usr/src/linux-headers-$sib/$l: the amd64 headers of $k's release"
+			t=$(readlink -f "$sibdir/$l") ||
+				die "no $sibdir/$l: the amd64 headers of $k's release"
 			ln -sfn "$t" "$h/$l"
 		done
 		dpkg-deb --fsys-tarfile "$deb_dir"/linux-image-*.deb 2>/dev/null |
@@ -301,18 +397,6 @@ fetch_cross() {
 		mv "$dir.tmp" "$dir"
 		touch "$dir/.complete"
 	done
-}
-
-# kver_to_be NAME: the release of kernel NAME's headers, as kver_of_name
-# says, or, while they are not installed yet, the release that installing
-# them brings (the candidate of their metapackage; apt-get update first).
-kver_to_be() {
-	v=$(kver_of_name "$1")
-	if [ -z "$v" ] && [ "$(kernel_field "$1" 2)" = host ]; then
-		v=$(apt-cache show --no-all-versions "$(kernel_field "$1" 3)" 2>/dev/null |
-			sed -n 's/^Depends: //p' | tr ',' '\n' | sed -n 's/^ *linux-headers-\([^ ]*\).*/\1/p' | head -n 1)
-	fi
-	printf '%s\n' "$v"
 }
 
 if [ -n "$missing" ]; then
@@ -382,6 +466,10 @@ for k in $kernels; do
 done
 
 # What the background fetch did not do: all of them when no package was
-# missing, and any whose headers' release changed with the install.
+# missing, and any whose headers' release changed with the install. Then
+# the headers that are unpacked into the cache (their -common and kbuild
+# installed above), and the arm64 kernels, which use those of their amd64
+# sibling.
 fetch_images
+fetch_headers
 fetch_cross

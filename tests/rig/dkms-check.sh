@@ -140,11 +140,16 @@ for p in $places; do
 
 	for k in $(kernels_of "$p"); do
 		kver=
+		kdir=
 		if kernel_load "$k" build >"$log" 2>&1; then
 			kver=$K_KVER
+			kdir=$K_KDIR
 		fi
-		if [ -z "$kver" ] || [ ! -d "$r/lib/modules/$kver/build" ]; then
-			ktap_print_msg "no headers for kernel $k at $r/lib/modules/${kver:-?}/build"
+		# The headers where the rig keeps them: /lib/modules/<kver>/build
+		# only for a kernel whose image is installed, which 6.12's is not
+		# (deps.sh unpacks its headers into the cache, no image in /boot).
+		if [ -z "$kver" ] || [ ! -d "$kdir" ]; then
+			ktap_print_msg "no headers for kernel $k at ${kdir:-?}"
 			ktap_test_fail "dkms build -k ${kver:-$k}"
 			ktap_test_fail "the module built for ${kver:-$k}"
 			ktap_test_fail "it was built for ${kver:-$k}"
@@ -152,7 +157,7 @@ for p in $places; do
 			continue
 		fi
 		t0=$(now)
-		if at "$p" dkms build "memlab/$ver" -k "$kver" >"$log" 2>&1; then
+		if at "$p" dkms build "memlab/$ver" -k "$kver" --kernelsourcedir "${kdir#"$r"}" >"$log" 2>&1; then
 			ktap_test_pass "dkms build -k $kver$where ($(($(now) - t0))s)"
 		else
 			show_log "$log"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make kernels: for each of the rig's kernels, the version it uses and
 # whether Debian has a newer one. 6.1 and 6.12 follow bookworm's metapackages
-# (apt upgrade brings a newer one, and deps.sh fetches its image); 7.3 is
+# (6.1's installed: apt upgrade brings a newer one, and deps.sh fetches its
+# image; 6.12's candidate: deps.sh fetches its headers and image); 7.3 is
 # pinned in lib.sh's rig_kernels, and a newer one in trixie-backports is only
 # reported: change the pin to move to it. The lanes that make check does not
 # run by default (lib.sh's rig_lanes) follow too: 6.12-rt its metapackage,
@@ -46,6 +47,26 @@ printf '%-14s %-42s %s\n' kernel "uses" "Debian"
 			state="up to date ($meta $mver, bookworm)"
 		else
 			state="newer: $newest ($meta $mver; apt-get upgrade, then deps.sh fetches its image)"
+		fi
+		;;
+	deb)
+		# Fetched into the cache (deps.sh): the one fetched, against the
+		# metapackage's candidate.
+		kver=
+		[ ! -s "$(deb_record "$name")" ] || kver=$(head -n 1 "$(deb_record "$name")")
+		newest=$(kver_of_candidate "$pkg")
+		mver=$(apt-cache policy "$pkg" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+		if [ -z "$kver" ]; then
+			used="(not fetched: deps.sh kernel $name)"
+		else
+			used="linux-headers-$kver (cache)"
+		fi
+		if [ -z "$newest" ]; then
+			state="$pkg has no candidate here"
+		elif [ "$newest" = "$kver" ]; then
+			state="up to date ($pkg $mver, bookworm)"
+		else
+			state="newer: linux-headers-$newest ($pkg $mver; deps.sh fetches it)"
 		fi
 		;;
 	trixie)

@@ -25,19 +25,23 @@ kver_of_meta() {
 
 # The rig's kernels, one a line: name, where its headers come from, their
 # package. "host" is this machine's Debian archive (bookworm), whose
-# metapackage follows Debian's updates; "trixie" is trixie-backports, whose
+# metapackage follows Debian's updates; "deb" is that archive too, but its
+# headers depend on their kernel's image, which apt would put into /boot:
+# they are fetched as .debs (the metapackage's candidate) and unpacked into
+# the cache instead, their -common and linux-kbuild (no image) installed;
+# "trixie" is trixie-backports, whose
 # package is pinned here, and nowhere else: `make kernels` says when Debian
 # has a newer one. The debug kernel (name "debug") is built by
 # tests/rig/debug-kernel.sh; kernel_load knows it too.
 rig_kernels() {
 	printf '%s\n' \
 		"6.1 host linux-headers-amd64" \
-		"6.12 host linux-headers-6.12-amd64" \
+		"6.12 deb linux-headers-6.12-amd64" \
 		"7.3 trixie linux-headers-7.3.4+deb13-amd64"
 }
 
 # The lanes that KERNEL= and KERNELS= take but make check does not run by
-# default (yet), in rig_kernels' format. 6.12-rt is a host kernel. An arm64
+# default (yet), in rig_kernels' format. 6.12-rt is a deb kernel. An arm64
 # kernel's source is its Debian flavour (arm64: 4 KiB pages, arm64-16k) and
 # its third field the amd64 kernel whose release it follows: the same ABI,
 # so that it shares that kernel's linux-headers-*-common and linux-kbuild.
@@ -46,7 +50,7 @@ rig_kernels() {
 # qemu-system-aarch64.
 rig_lanes() {
 	printf '%s\n' \
-		"6.12-rt host linux-headers-6.12-rt-amd64" \
+		"6.12-rt deb linux-headers-6.12-rt-amd64" \
 		"6.1-arm64 arm64 6.1" \
 		"6.12-arm64-16k arm64-16k 6.12"
 }
@@ -74,12 +78,33 @@ is_cross() {
 	return 1
 }
 
+# kver_of_candidate META: the release that this machine's apt would install
+# for the headers metapackage META (its candidate), or nothing.
+kver_of_candidate() {
+	apt-cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Depends: //p' |
+		tr ',' '\n' | sed -n 's/^ *linux-headers-\([^ ]*\).*/\1/p' | head -n 1
+}
+
+# deb_record NAME: the file where deps.sh records the release of deb kernel
+# NAME whose headers it unpacked into the cache.
+deb_record() {
+	printf '%s/kernels/%s.release\n' "$MEMLAB_CACHE" "$1"
+}
+
 # kver for a kernel name (6.1, 6.12, 7.3), empty when it is not one of
 # rig_kernels or, for a host kernel, when its headers are missing. 7.3's is
-# pinned: it is known before anything is installed.
+# pinned: it is known before anything is installed. A deb kernel's is the
+# one deps.sh fetched, else (not fetched yet) its metapackage's candidate.
 kver_of_name() {
 	case "$(kernel_field "$1" 2)" in
 	host) kver_of_meta "$(kernel_field "$1" 3)" ;;
+	deb)
+		if [ -s "$(deb_record "$1")" ]; then
+			head -n 1 "$(deb_record "$1")"
+		else
+			kver_of_candidate "$(kernel_field "$1" 3)"
+		fi
+		;;
 	trixie) kernel_field "$1" 3 | sed 's/^linux-headers-//' ;;
 	arm64*)
 		_k=$(kver_of_name "$(kernel_field "$1" 3)")
@@ -220,6 +245,7 @@ kernel_load() {
 		[ -n "$K_KVER" ] ||
 			{ say "no headers for kernel $1 ($(kernel_field "$1" 3)): run sh tests/rig/deps.sh"; return 1; }
 		K_KDIR=/usr/src/linux-headers-$K_KVER
+		[ "$(kernel_field "$1" 2)" != deb ] || K_KDIR=$(kernel_dir "$K_KVER")$K_KDIR
 		if is_cross "$1"; then
 			K_KDIR=$(kernel_dir "$K_KVER")$K_KDIR
 			K_ARCH=aarch64
@@ -239,7 +265,10 @@ kernel_load() {
 	[1-5].* | 6.[0-7] | 6.[0-7][.-]*) K_SLAB=slub_debug=FZPU ;;
 	*) K_SLAB=slab_debug=FZPU ;;
 	esac
-	K_TEST="$K_SLAB init_on_free=1${K_VMAPPEND:+ $K_VMAPPEND}"
+	# One cache keeps no slab debugging: memlab-240 (";-,NAME" switches it
+	# off for NAME alone, Documentation/mm/slub.rst). A debugged cache gets
+	# no per-CPU slabs or sheaves; lesson 16 and t-slub show those.
+	K_TEST="$K_SLAB;-,memlab-240 init_on_free=1${K_VMAPPEND:+ $K_VMAPPEND}"
 	export K_NAME K_KVER K_KDIR K_ROOT K_IMAGE K_SLAB K_TEST K_VMAPPEND K_DESC K_ARCH
 }
 
