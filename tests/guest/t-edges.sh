@@ -65,6 +65,9 @@ memlab_load demo=0 max_bytes=$half || exit 1
 n=$((half / PMAX - 1))
 settle
 hog=$(($(meminfo_kb MemAvailable) / 1024 - 384))
+# Emptied first: the background job truncates it only once it runs, and
+# an earlier test's "holding" line would end the wait at once.
+: >/tmp/hog.out
 "$H/memhog" "$hog" 60 >/tmp/hog.out 2>&1 &
 hog_pid=$!
 i=0

@@ -163,6 +163,9 @@ else
 	echo madvise >"$thp"
 	settle
 	hog=$(($(meminfo_kb MemAvailable) / 1024 - 64))
+	# Emptied first: the background job truncates it only once it runs, and
+	# an earlier test's "holding" line would end the wait at once.
+	: >/tmp/hog.out
 	"$(dirname "$0")/memhog" "$hog" 600 >/tmp/hog.out 2>&1 &
 	hog_pid=$!
 	i=0
