@@ -323,3 +323,19 @@ size_name() {
 	done
 	echo "$_n$1"
 }
+
+# memhog_start MIB SECONDS: tests/guest/memhog holds MIB MiB for SECONDS in
+# the background (its pid in hog_pid); returns once it holds them, or it
+# ended, or after a minute. What it said is in /tmp/hog.out, emptied first:
+# the background job truncates it only once it runs, and an earlier test's
+# "holding" line would end the wait at once (6.12 counted on nothing held).
+memhog_start() {
+	: >/tmp/hog.out
+	"$(dirname "$0")/memhog" "$1" "$2" >/tmp/hog.out 2>&1 &
+	hog_pid=$!
+	mh_i=0
+	while [ "$mh_i" -lt 600 ] && ! grep -q holding /tmp/hog.out && kill -0 "$hog_pid" 2>/dev/null; do
+		sleep 0.1
+		mh_i=$((mh_i + 1))
+	done
+}

@@ -65,16 +65,7 @@ memlab_load demo=0 max_bytes=$half || exit 1
 n=$((half / PMAX - 1))
 settle
 hog=$(($(meminfo_kb MemAvailable) / 1024 - 384))
-# Emptied first: the background job truncates it only once it runs, and
-# an earlier test's "holding" line would end the wait at once.
-: >/tmp/hog.out
-"$H/memhog" "$hog" 60 >/tmp/hog.out 2>&1 &
-hog_pid=$!
-i=0
-while [ "$i" -lt 600 ] && ! grep -q holding /tmp/hog.out; do
-	sleep 0.1
-	i=$((i + 1))
-done
+memhog_start "$hog" 60
 lat0=$(cat "$DBG/latency")
 f0=$(stat_field alloc_pages failures)
 counters() {

@@ -163,16 +163,7 @@ else
 	echo madvise >"$thp"
 	settle
 	hog=$(($(meminfo_kb MemAvailable) / 1024 - 64))
-	# Emptied first: the background job truncates it only once it runs, and
-	# an earlier test's "holding" line would end the wait at once.
-	: >/tmp/hog.out
-	"$(dirname "$0")/memhog" "$hog" 600 >/tmp/hog.out 2>&1 &
-	hog_pid=$!
-	i=0
-	while [ "$i" -lt 600 ] && ! grep -q holding /tmp/hog.out; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	memhog_start "$hog" 600
 	B=$((PAGE << 4))
 	min=$(big 3)
 	h=$(headroom 1 1)

@@ -591,6 +591,39 @@ static ssize_t ml_read_seq(struct file *f, char *buf, size_t size)
 	return len;
 }
 
+/*
+ * ml_read_debugfs() - what debugfs file @name reads, made by @init in a
+ * directory of the test's own, into a page of the test's; skips the case
+ * where debugfs is not mounted where the file is opened from.
+ */
+static char *ml_read_debugfs(struct kunit *test, const char *name,
+			     int (*init)(struct dentry *dir))
+{
+	char path[64];
+	struct dentry *dir;
+	struct file *f;
+	ssize_t len;
+	char *buf;
+
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	dir = debugfs_create_dir("memlab_kunit", NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dir));
+	init(dir);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/memlab_kunit/%s", name);
+	f = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(f)) {
+		debugfs_remove_recursive(dir);
+		kunit_skip(test, "debugfs is not mounted at /sys/kernel/debug (%ld)", PTR_ERR(f));
+	}
+	len = ml_read_seq(f, buf, PAGE_SIZE - 1);
+	filp_close(f, NULL);
+	debugfs_remove_recursive(dir);
+	KUNIT_ASSERT_GT(test, len, 0L);
+	KUNIT_EXPECT_EQ(test, (int)strlen(buf), (int)len);
+	return buf;
+}
+
 /* Lines of a NUL-terminated text. */
 static int ml_count_lines(const char *s)
 {
@@ -605,11 +638,8 @@ static int ml_count_lines(const char *s)
 static void ml_test_allocations_file(struct kunit *test)
 {
 	const char *why = NULL;
-	struct dentry *dir;
-	struct file *f;
 	char want[64];
 	u32 first, ids[3];
-	ssize_t len;
 	char *buf;
 
 	KUNIT_ASSERT_EQ(test, ml_alloc(ML_KMALLOC, 100, 3, ML_CTX_PROCESS, false, &first, &why), 0);
@@ -619,26 +649,12 @@ static void ml_test_allocations_file(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ml_try(ML_PERCPU, 8, 1, ML_CTX_ATOMIC), 0);
 	KUNIT_ASSERT_EQ(test, ml_free_id(ids[1]), 0);
 
-	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
-	dir = debugfs_create_dir("memlab_kunit", NULL);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dir));
-	ml_allocations_debugfs_init(dir);
-	f = filp_open("/sys/kernel/debug/memlab_kunit/allocations", O_RDONLY, 0);
-	if (IS_ERR(f)) {
-		debugfs_remove_recursive(dir);
-		kunit_skip(test, "debugfs is not mounted at /sys/kernel/debug (%ld)", PTR_ERR(f));
-	}
-	len = ml_read_seq(f, buf, PAGE_SIZE - 1);
-	filp_close(f, NULL);
-	debugfs_remove_recursive(dir);
-	KUNIT_ASSERT_GT(test, len, 0L);
+	buf = ml_read_debugfs(test, "allocations", ml_allocations_debugfs_init);
 
 	/* The header, then one line per live allocation: 3 of the 4 made. */
 	KUNIT_EXPECT_EQ(test, strncmp(buf, "# id strategy bytes_req bytes_alloc context age_ms\n",
 				      51), 0);
-	KUNIT_EXPECT_EQ(test, (int)strlen(buf), (int)len);
-	KUNIT_EXPECT_EQ(test, buf[len - 1], '\n');
+	KUNIT_EXPECT_EQ(test, buf[strlen(buf) - 1], '\n');
 	snprintf(want, sizeof(want), "\n%u kmalloc 100 %zu process ", ids[0],
 		 kmalloc_size_roundup(100));
 	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, want), "no '%s' in:\n%s", want + 1, buf);
@@ -800,9 +816,6 @@ static void ml_test_latency_buckets(struct kunit *test)
 		"\nkmalloc 1099511627776 2199023255552 1\n",	/* 2^40 */
 		"\nkmalloc 9223372036854775808 18446744073709551616 2\n", /* 2^63, U64_MAX */
 	};
-	struct dentry *dir;
-	struct file *f;
-	ssize_t len;
 	unsigned int i;
 	char *buf;
 
@@ -812,20 +825,7 @@ static void ml_test_latency_buckets(struct kunit *test)
 	ml_latency_record(ML_KMALLOC, 1ULL << 63);
 	ml_latency_record(ML_KMALLOC, U64_MAX);
 
-	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
-	dir = debugfs_create_dir("memlab_kunit", NULL);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dir));
-	ml_latency_debugfs_init(dir);
-	f = filp_open("/sys/kernel/debug/memlab_kunit/latency", O_RDONLY, 0);
-	if (IS_ERR(f)) {
-		debugfs_remove_recursive(dir);
-		kunit_skip(test, "debugfs is not mounted at /sys/kernel/debug (%ld)", PTR_ERR(f));
-	}
-	len = ml_read_seq(f, buf, PAGE_SIZE - 1);
-	filp_close(f, NULL);
-	debugfs_remove_recursive(dir);
-	KUNIT_ASSERT_GT(test, len, 0L);
+	buf = ml_read_debugfs(test, "latency", ml_latency_debugfs_init);
 
 	/* The two header lines, then one row per bucket that holds a sample. */
 	for (i = 0; i < ARRAY_SIZE(want); i++)
