@@ -208,17 +208,22 @@ static int ml_chain_batch(const struct ml_strategy_ops *st, struct ml_obj **pos,
 static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, gfp_t account,
 			     struct ml_made *made)
 {
-	gfp_t gfp = (ctx == ML_CTX_NOWAIT ? GFP_NOWAIT : GFP_KERNEL) | __GFP_NOWARN | account;
 	const struct ml_strategy_ops *st = ml_ops(head->strategy);
 	struct ml_obj *pos = head;
+	gfp_t gfp = GFP_KERNEL;
 	int err = 0;
 
+	if (ctx == ML_CTX_ATOMIC)
+		gfp = GFP_ATOMIC;
+	else if (ctx == ML_CTX_NOWAIT)
+		gfp = GFP_NOWAIT;
+	gfp |= __GFP_NOWARN | account;
 	while (pos && !err) {
 		if (signal_pending(current))
 			return -EINTR;
 		if (ctx == ML_CTX_ATOMIC) {
 			spin_lock(&ml_atomic_lock);
-			err = ml_chain_batch(st, &pos, GFP_ATOMIC | __GFP_NOWARN | account, made);
+			err = ml_chain_batch(st, &pos, gfp, made);
 			spin_unlock(&ml_atomic_lock);
 		} else {
 			err = ml_chain_batch(st, &pos, gfp, made);
