@@ -34,6 +34,8 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include <linux/spinlock.h>
+#include <linux/preempt.h>
+#include <linux/irqflags.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
@@ -202,6 +204,31 @@ static int ml_chain_batch(const struct ml_strategy_ops *st, struct ml_obj **pos,
 }
 
 /*
+ * Once per load, the first "atomic" batch says what context it runs in, as
+ * the kernel sees it from inside the spinlock. On PREEMPT_RT spin_lock() is
+ * a sleeping lock (an rt_mutex): the count stays 0 and the code under it can
+ * be preempted; only raw spinlocks and disabled interrupts are atomic there,
+ * and under those RT allows no allocation at all.
+ */
+static bool ml_atomic_told;
+
+static void ml_atomic_tell(unsigned int count, bool irqs_off)
+{
+	const char *irqs = irqs_off ? "off" : "on";
+
+	ml_atomic_told = true;
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		pr_info("atomic: allocating with GFP_ATOMIC under a spinlock: preempt_count 0x%x, interrupts %s: PREEMPT_RT: spin_lock() is a sleeping lock here, so this context is preemptible, not atomic; RT allows no allocation, GFP_ATOMIC included, under a raw spinlock or with interrupts off\n",
+			count, irqs);
+	else if (!IS_ENABLED(CONFIG_PREEMPT_COUNT))
+		pr_info("atomic: allocating with GFP_ATOMIC under a spinlock: preempt_count 0x%x, interrupts %s: this kernel keeps no preempt count (no CONFIG_PREEMPT_COUNT); the spinlock still makes the context atomic: nothing under it may sleep\n",
+			count, irqs);
+	else
+		pr_info("atomic: allocating with GFP_ATOMIC under a spinlock: preempt_count 0x%x, interrupts %s: atomic context: nothing under the spinlock may sleep\n",
+			count, irqs);
+}
+
+/*
  * Phase 3: allocate for every record; stops at the first failure. @account
  * is 0 or __GFP_ACCOUNT, added to the context's gfp.
  */
@@ -223,6 +250,8 @@ static int ml_chain_allocate(struct ml_obj *head, enum ml_context ctx, gfp_t acc
 			return -EINTR;
 		if (ctx == ML_CTX_ATOMIC) {
 			spin_lock(&ml_atomic_lock);
+			if (!ml_atomic_told)
+				ml_atomic_tell(preempt_count(), irqs_disabled());
 			err = ml_chain_batch(st, &pos, gfp, made);
 			spin_unlock(&ml_atomic_lock);
 		} else {

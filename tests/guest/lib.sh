@@ -100,12 +100,14 @@ check_invariants() {
 	}' "${1:-$STATS}"
 }
 
-# repeats FULL DEBUG: how many times a test repeats one path: FULL, or
-# DEBUG on the debug kernel (the one with kmemleak), whose checkers (KASAN,
-# kmemleak, lockdep) make each allocation some fifty times slower; the
-# path is the same.
+# repeats FULL SHORT: how many times a test repeats one path: FULL on the
+# reference lane, SHORT on the others (the rig boots them with "mlshort=1":
+# tests/rig/check.sh) and on the debug kernel (the one with kmemleak), whose
+# checkers (KASAN, kmemleak, lockdep) make each allocation some fifty times
+# slower. The path is the same on every lane; only the long repetition, which
+# cannot differ by kernel, runs once.
 repeats() {
-	if [ -e /sys/kernel/debug/kmemleak ]; then
+	if [ -e /sys/kernel/debug/kmemleak ] || grep -qw mlshort=1 /proc/cmdline; then
 		echo "$2"
 	else
 		echo "$1"

@@ -157,10 +157,13 @@ else
 	ctl "free all" >/dev/null
 	# THP on madvise: khugepaged leaves memhog alone (collapsing its
 	# pages would free and take pages while we count), and min_free_kbytes
-	# stays as THP raised it.
+	# stays as THP raised it. PREEMPT_RT has no THP (no file).
 	thp=/sys/kernel/mm/transparent_hugepage/enabled
-	thp0=$(sed 's/.*\[\(.*\)\].*/\1/' "$thp")
-	echo madvise >"$thp"
+	thp0=
+	if [ -e "$thp" ]; then
+		thp0=$(sed 's/.*\[\(.*\)\].*/\1/' "$thp")
+		echo madvise >"$thp"
+	fi
 	settle
 	hog=$(($(meminfo_kb MemAvailable) / 1024 - 64))
 	memhog_start "$hog" 600
@@ -205,7 +208,7 @@ else
 	ctl "free all" >/dev/null
 	kill "$hog_pid" 2>/dev/null
 	wait "$hog_pid" 2>/dev/null
-	echo "$thp0" >"$thp"
+	[ -z "$thp0" ] || echo "$thp0" >"$thp"
 fi
 
 # account: refused for the mempool everywhere; on a kernel without memory

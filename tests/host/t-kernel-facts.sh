@@ -61,11 +61,14 @@ image_release() {
 	fi
 }
 
-# kernel_there NAME: kernel_load's release is a NAME.x one, its build tree
+# kernel_there NAME: kernel_load's release is of NAME (6.12-rt: a
+# 6.12.x-rt-<arch> one; 6.12-arm64-16k: 6.12.x-arm64-16k), its build tree
 # and image are there.
 kernel_there() {
+	_v=${1%%-*}
+	_flavour=${1#"$_v"}
 	case "$K_KVER" in
-	"$1".*) [ -f "$K_KDIR/Makefile" ] && [ -f "$K_IMAGE" ] ;;
+	"$_v".*"$_flavour" | "$_v".*"$_flavour"-*) [ -f "$K_KDIR/Makefile" ] && [ -f "$K_IMAGE" ] ;;
 	*) return 1 ;;
 	esac
 }
@@ -84,8 +87,11 @@ for k in $kernels; do
 	# pin was last set to.
 	ktap_check "kernel_load $k: $K_KVER, a $k release; its build tree and image are there" \
 		kernel_there "$k"
+	# Renamed in 6.8.
 	want=slab_debug=FZPU
-	[ "$k" != 6.1 ] || want=slub_debug=FZPU
+	case "$k" in
+	6.1 | 6.1-*) want=slub_debug=FZPU ;;
+	esac
 	ktap_expect_eq "$k: its slab debugging option" "$want" "$K_SLAB"
 	if needs_root "$k"; then
 		ktap_check "$k: built in the trixie build root ($K_ROOT)" \

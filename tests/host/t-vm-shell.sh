@@ -10,7 +10,7 @@
 # Every wait is bounded. KTAP on stdout.
 #
 # usage: t-vm-shell.sh [KERNEL] [WORKDIR]   (KERNEL 6.1 by default; any name
-# of lib.sh's kernel_load: 6.1, 6.12, 7.3, debug)
+# of lib.sh's kernel_load: 6.1, 6.12, 7.3, debug, 6.1-arm64, ...)
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/../guest/ktap.sh"
 # shellcheck source=tests/rig/lib.sh

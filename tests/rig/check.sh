@@ -133,19 +133,29 @@ guest_run() {
 		record "kernel-$name" "$dir/results.ktap" $(($(now) - t0))
 		return
 	fi
+	# The long repetitions (t-scale's million, t-fuzz's 20,000 commands)
+	# test what cannot differ by kernel: they run on the reference lane,
+	# the other lanes boot with "mlshort=1" (tests/guest/lib.sh: repeats).
+	append=$4
+	[ "$name" = "$REFERENCE_LANE" ] || append="$append mlshort=1"
 	vm_rc=0
 	sh "$MEMLAB_TOP/tests/rig/vm.sh" -k "$3" -i "$dir/initramfs.cpio.gz" -o "$dir" \
-		-t "${VM_TIMEOUT:-$vm_timeout}" -a "$4" -f "${MEMLAB_TESTS:-}" || vm_rc=$?
+		-t "${VM_TIMEOUT:-$vm_timeout}" -a "$append" -f "${MEMLAB_TESTS:-}" || vm_rc=$?
 	if [ "$vm_rc" -ne 0 ] && ! tr -d '\r' <"$dir/results.ktap" | grep -q '^not ok'; then
 		printf '# memlab-host: vm.sh\nnot ok 1 vm.sh exited with status %s\n' "$vm_rc" >>"$dir/results.ktap"
 	fi
 	record "kernel-$name" "$dir/results.ktap" $(($(now) - t0)) guest
-	if [ "$name" = 6.1 ] && [ -z "${MEMLAB_TESTS:-}" ]; then
+	if [ "$name" = "$REFERENCE_LANE" ] && [ -z "${MEMLAB_TESTS:-}" ]; then
 		stage rig-selftest sh "$MEMLAB_TOP/tests/host/t-rig.sh" "$3" "$ko" "$out/rig"
 		stage vm-shell sh "$MEMLAB_TOP/tests/host/t-vm-shell.sh" 6.1 "$out/vm-shell"
 		stage make-demo sh "$MEMLAB_TOP/tests/host/t-make-demo.sh" 6.12 "$out/make-demo"
 		stage make-targets sh "$MEMLAB_TOP/tests/host/t-make-targets.sh" 6.1 "$out/make-targets"
 		stage small-machine sh "$MEMLAB_TOP/tests/host/t-smallram.sh" "$3" "$ko" "$out/smallram"
+	fi
+	# make vm KERNEL=6.1-arm64: the cross-built module, booted in
+	# qemu-system-aarch64, driven as a learner drives it.
+	if [ "$name" = 6.1-arm64 ] && [ -z "${MEMLAB_TESTS:-}" ]; then
+		stage vm-shell-arm64 sh "$MEMLAB_TOP/tests/host/t-vm-shell.sh" 6.1-arm64 "$out/vm-shell-arm64"
 	fi
 	# make vm KERNEL=debug, the leak lessons' shell, as a learner drives it.
 	if [ "$name" = debug ] && [ -z "${MEMLAB_TESTS:-}" ]; then

@@ -55,6 +55,10 @@ rig_lanes() {
 		"6.12-arm64-16k arm64-16k 6.12"
 }
 
+# The reference lane: the one kernel where make check also runs the work
+# that cannot differ by kernel (the long repetitions, the rig's self-tests).
+export REFERENCE_LANE=6.1
+
 # Every kernel name that make check runs by default.
 rig_kernel_names() {
 	printf '%s\n' "$(rig_kernels | cut -d' ' -f1 | tr '\n' ' ')debug"
