@@ -114,6 +114,15 @@ repeats() {
 	fi
 }
 
+# kmalloc_bucket BYTES: the object size of the kmalloc cache that
+# kmalloc(BYTES) takes from, as /proc/slabinfo lists the caches: the
+# smallest kmalloc-<n> of n >= BYTES. (Debian's 6.1 for arm64 has no cache
+# under kmalloc-128: its kmalloc aligns to 128 bytes, for DMA.)
+kmalloc_bucket() {
+	awk -v b="$1" '$1 ~ /^kmalloc-[0-9]+$/ { n = substr($1, 9) + 0
+		if (n >= b && (m == 0 || n < m)) m = n } END { print m }' /proc/slabinfo
+}
+
 # settle: give back what caches hold but do not use (page cache, dentries,
 # empty slabs), so that before/after comparisons of meminfo see real growth.
 settle() {

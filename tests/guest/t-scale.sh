@@ -16,6 +16,8 @@
 # memlab's xarray (64^2 < 20000).
 SMALL=$(repeats 100000 5000)
 BIG=$(repeats 1000000 20000)
+# What each kmalloc(64) holds: 64, or 128 where kmalloc aligns to 128.
+OBJ=$(kmalloc_bucket 64)
 ktap_print_header "scale: $SMALL and $BIG live allocations"
 ktap_set_plan 15
 
@@ -95,9 +97,9 @@ ktap_check "30,000,000 records would not fit: ENOSPC up front, nothing made ($r)
 # many as fit under the cap with their records (what one costs: the
 # overhead of the first alloc above), up to four times BIG.
 long=$((BIG * 4))
-fit=$(($(stat_cap) / 2 / (64 + per_record)))
+fit=$(($(stat_cap) / 2 / (OBJ + per_record)))
 [ "$long" -le "$fit" ] || long=$fit
-grow=$((long * 64 / 4 / 1024))
+grow=$((long * OBJ / 4 / 1024))
 [ "$grow" -le 16384 ] || grow=16384
 dmesg -c >/dev/null
 sh -c 'echo "$1" >"$2"' long "alloc kmalloc 64 $long" "$CTL" 2>/dev/null &
@@ -132,15 +134,16 @@ ktap_print_msg "TCG: alloc of $BIG kmalloc-64 took $(secs "$took")s"
 
 big_counted() {
 	[ "$(stat_field kmalloc live)" -eq "$BIG" ] &&
-		[ "$(stat_field kmalloc bytes_alloc)" -eq $((BIG * 64)) ] && check_invariants "$STATS"
+		[ "$(stat_field kmalloc bytes_alloc)" -eq $((BIG * OBJ)) ] && check_invariants "$STATS"
 }
-ktap_check "stats: live $BIG, bytes_alloc $((BIG * 64)), invariants hold" big_counted
+ktap_check "stats: live $BIG, bytes_alloc $((BIG * OBJ)) (kmalloc-$OBJ), invariants hold" big_counted
 
 # Tracking memory: what the slab grew by, beyond the allocations themselves
-# (which are 64 bytes each in kmalloc-64), per live allocation. Slab
+# (OBJ bytes each, in kmalloc-64 or the smallest cache above), per live
+# allocation. Slab
 # debugging (slub_debug=FZPU: red zones, owner tracking) inflates it.
 slab1=$(meminfo_kb Slab)
-track=$(((slab1 - slab0) * 1024 / BIG - 64))
+track=$(((slab1 - slab0) * 1024 / BIG - OBJ))
 ktap_print_msg "tracking memory: about $track bytes per live allocation (Slab grew $((slab1 - slab0)) kB for $BIG; boot args: $(cat /proc/cmdline)); memlab charges $(($(stat_overhead) / BIG)) (overhead_bytes)"
 # kmemleak keeps a record of its own for each of the two objects: the debug
 # kernel's bound is higher.
@@ -170,7 +173,7 @@ t1=$(now_cs)
 ktap_print_msg "TCG: rmmod with $((BIG - 1)) live took $(secs $((t1 - t0)))s"
 ktap_check "rmmod with $((BIG - 1)) live" [ "$rc" -eq 0 ]
 summary_ok() {
-	dmesg | grep -q "memlab: unloaded: reclaimed $((BIG - 1)) allocations, $(((BIG - 1) * 64)) bytes"
+	dmesg | grep -q "memlab: unloaded: reclaimed $((BIG - 1)) allocations, $(((BIG - 1) * OBJ)) bytes"
 }
 ktap_check "the unload summary counts them all" summary_ok
 

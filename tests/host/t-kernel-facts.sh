@@ -8,15 +8,15 @@
 # succeeds or fails. Needs what
 # deps.sh installs for those kernels. KTAP on stdout; no VM.
 #
-# usage: t-kernel-facts.sh   (KERNELS: default "6.1 6.12 7.3"; debug is left
-# out, kernel_load would build it)
+# usage: t-kernel-facts.sh   (KERNELS: default the rig's Debian kernels;
+# debug is left out, kernel_load would build it)
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/../guest/ktap.sh"
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/../rig/lib.sh"
 
 kernels=
-for k in ${KERNELS:-6.1 6.12 7.3}; do
+for k in ${KERNELS:-$(rig_kernels | cut -d' ' -f1)}; do
 	[ "$k" = debug ] || kernels="$kernels $k"
 done
 # Four checks a kernel, a fifth where a build root is used.
@@ -29,7 +29,7 @@ done
 ktap_print_header "the rig's kernels (lib.sh)"
 ktap_set_plan "$plan"
 
-ktap_expect_eq "the kernel names" "6.1 6.12 7.3 debug" "$(rig_kernel_names)"
+ktap_expect_eq "the kernel names" "6.1 6.12 7.3 6.12-rt 6.1-arm64 6.12-arm64-16k debug" "$(rig_kernel_names)"
 refuses_unknown() {
 	! (kernel_load nosuch) 2>/dev/null
 }

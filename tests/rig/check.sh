@@ -9,7 +9,8 @@
 # first: a TCG VM keeps one host CPU busy, so two kernels boot side by side
 # on two CPUs. The results are printed in one order whatever the timing.
 #
-# Environment: KERNELS (default "6.1 6.12 7.3 debug", the names lib.sh's
+# Environment: KERNELS (default all: "6.1 6.12 7.3 6.12-rt 6.1-arm64
+# 6.12-arm64-16k debug", the names lib.sh's
 # kernel_load knows, or "none" for the host stages alone; debug is the
 # debug kernel that tests/rig/debug-kernel.sh builds once and caches),
 # CHECK_JOBS (how many jobs at once), FUZZ_SECONDS
@@ -80,6 +81,7 @@ host_stages() {
 	stage outside-git sh "$MEMLAB_TOP/tests/host/t-outside-git.sh" "$out/outside-git"
 	stage in-a-chroot sh "$MEMLAB_TOP/tests/host/t-chroot.sh"
 	stage script-shells sh "$MEMLAB_TOP/tests/host/t-script-shells.sh"
+	stage bench-meta sh "$MEMLAB_TOP/tests/host/t-bench-meta.sh"
 }
 
 # guest_run NAME KDIR KIMAGE APPEND: the in-guest suite on one kernel.
@@ -187,17 +189,24 @@ dkms_job() {
 }
 
 # The jobs: "<order>:<what>", <order> being where their results are printed.
-# The debug kernel's is the longest by far and goes first, the host stages
-# and DKMS last, as fillers.
+# The longest go first: the debug kernel's, then the arm64 ones (TCG
+# translates their code to x86's), then the others; the host stages and
+# DKMS last, as fillers.
 n=10
+long_jobs=
+cross_jobs=
 all_jobs=
 for k in $kernels; do
 	n=$((n + 1))
-	case "$k" in
-	debug) all_jobs="$n:kernel:$k $all_jobs" ;;
-	*) all_jobs="$all_jobs $n:kernel:$k" ;;
-	esac
+	if [ "$k" = debug ]; then
+		long_jobs="$n:kernel:$k"
+	elif is_cross "$k"; then
+		cross_jobs="$cross_jobs $n:kernel:$k"
+	else
+		all_jobs="$all_jobs $n:kernel:$k"
+	fi
 done
+all_jobs="$long_jobs$cross_jobs$all_jobs"
 # CHECK_HOST=0 leaves the host stages out (tests/host/t-rig-judge.sh runs
 # make check inside make check, on a stand-in QEMU, for one kernel stage).
 [ "${CHECK_HOST:-1}" = 0 ] || all_jobs="$all_jobs 00:host"

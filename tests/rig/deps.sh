@@ -9,7 +9,8 @@
 # 6.12-rt) and of the arm64 ones: apt installs no linux-image-* here.
 #
 # usage: deps.sh [check]        what make check needs, for KERNELS (default
-#                               all: 6.1 6.12 7.3 debug)
+#                               all: 6.1 6.12 7.3 6.12-rt 6.1-arm64
+#                               6.12-arm64-16k debug)
 #        deps.sh --lint         make check's and make lint's (CI)
 #        deps.sh lint           make lint's only
 #        deps.sh demo|vm|bench [KERNEL]   one kernel's (default KERNEL, 6.1)
@@ -70,9 +71,9 @@ need() {
 
 # want_kernel NAME [image]: its headers (and its image with "image").
 want_kernel() {
-	case " $(rig_all_kernel_names) " in
+	case " $(rig_kernel_names) " in
 	*" $1 "*) ;;
-	*) die "unknown kernel '$1' (use one of: $(rig_all_kernel_names))" ;;
+	*) die "unknown kernel '$1' (use one of: $(rig_kernel_names))" ;;
 	esac
 	case " $kernels " in
 	*" $1 "*) ;;

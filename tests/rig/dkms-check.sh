@@ -8,7 +8,8 @@
 # with the root's own dkms. Needs root and dkms. KTAP on stdout. Takes about
 # half a minute per kernel.
 #
-# usage: dkms-check.sh   (KERNELS: default "6.1 6.12 7.3")
+# usage: dkms-check.sh   (KERNELS: default the rig's Debian kernels of this
+# host's architecture)
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/../guest/ktap.sh"
 # shellcheck source=tests/rig/lib.sh
@@ -23,6 +24,7 @@ log=${TMPDIR:-/tmp}/memlab-dkms-check.$$
 places=
 for k in $kernels; do
 	[ "$k" != debug ] || continue
+	! is_cross "$k" || continue
 	p=-
 	! needs_root "$k" || p=$(trixie_root)
 	case " $places " in

@@ -5,8 +5,7 @@
 # (6.1's installed: apt upgrade brings a newer one, and deps.sh fetches its
 # image; 6.12's candidate: deps.sh fetches its headers and image); 7.3 is
 # pinned in lib.sh's rig_kernels, and a newer one in trixie-backports is only
-# reported: change the pin to move to it. The lanes that make check does not
-# run by default (lib.sh's rig_lanes) follow too: 6.12-rt its metapackage,
+# reported: change the pin to move to it. 6.12-rt follows its metapackage,
 # the arm64 kernels the release of their amd64 sibling (the same ABI, fetched
 # from Debian's arm64 archive). Nothing here changes what the tests
 # use. Reads fresh package lists (apt-get update as root; trixie's through
@@ -29,7 +28,7 @@ trixie_ok=yes
 trixie_apt apt-get update -qq >/dev/null 2>&1 || trixie_ok=no
 
 printf '%-14s %-42s %s\n' kernel "uses" "Debian"
-{ rig_kernels; rig_lanes; } | while read -r name src pkg; do
+rig_kernels | while read -r name src pkg; do
 	case "$src" in
 	host)
 		meta=$pkg

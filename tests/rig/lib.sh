@@ -29,27 +29,20 @@ kver_of_meta() {
 # headers depend on their kernel's image, which apt would put into /boot:
 # they are fetched as .debs (the metapackage's candidate) and unpacked into
 # the cache instead, their -common and linux-kbuild (no image) installed;
-# "trixie" is trixie-backports, whose
-# package is pinned here, and nowhere else: `make kernels` says when Debian
-# has a newer one. The debug kernel (name "debug") is built by
+# "trixie" is trixie-backports, whose package is pinned here, and nowhere
+# else: `make kernels` says when Debian has a newer one. An arm64 kernel's
+# source is its Debian flavour (arm64: 4 KiB pages, arm64-16k) and its third
+# field the amd64 kernel whose release it follows: the same ABI, so that it
+# shares that kernel's linux-headers-*-common and linux-kbuild. Its headers
+# and image are fetched as .debs of Debian's arm64 archive into the cache
+# (deps.sh), built against with the cross compiler, booted with
+# qemu-system-aarch64. The debug kernel (name "debug") is built by
 # tests/rig/debug-kernel.sh; kernel_load knows it too.
 rig_kernels() {
 	printf '%s\n' \
 		"6.1 host linux-headers-amd64" \
 		"6.12 deb linux-headers-6.12-amd64" \
-		"7.3 trixie linux-headers-7.3.4+deb13-amd64"
-}
-
-# The lanes that KERNEL= and KERNELS= take but make check does not run by
-# default (yet), in rig_kernels' format. 6.12-rt is a deb kernel. An arm64
-# kernel's source is its Debian flavour (arm64: 4 KiB pages, arm64-16k) and
-# its third field the amd64 kernel whose release it follows: the same ABI,
-# so that it shares that kernel's linux-headers-*-common and linux-kbuild.
-# Its headers and image are fetched as .debs of Debian's arm64 archive into
-# the cache (deps.sh), built against with the cross compiler, booted with
-# qemu-system-aarch64.
-rig_lanes() {
-	printf '%s\n' \
+		"7.3 trixie linux-headers-7.3.4+deb13-amd64" \
 		"6.12-rt deb linux-headers-6.12-rt-amd64" \
 		"6.1-arm64 arm64 6.1" \
 		"6.12-arm64-16k arm64-16k 6.12"
@@ -59,19 +52,15 @@ rig_lanes() {
 # that cannot differ by kernel (the long repetitions, the rig's self-tests).
 export REFERENCE_LANE=6.1
 
-# Every kernel name that make check runs by default.
+# Every kernel name that make check runs by default, and that KERNEL= and
+# KERNELS= take.
 rig_kernel_names() {
 	printf '%s\n' "$(rig_kernels | cut -d' ' -f1 | tr '\n' ' ')debug"
 }
 
-# Every kernel name that KERNEL= and KERNELS= take.
-rig_all_kernel_names() {
-	printf '%s %s\n' "$(rig_kernel_names)" "$(rig_lanes | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')"
-}
-
 # kernel_field NAME FIELD: field 2 (source) or 3 (package) of NAME's line.
 kernel_field() {
-	{ rig_kernels; rig_lanes; } | awk -v n="$1" -v f="$2" '$1 == n { print $f }'
+	rig_kernels | awk -v n="$1" -v f="$2" '$1 == n { print $f }'
 }
 
 # is_cross NAME: NAME is an arm64 kernel (a Debian arm64 flavour).
@@ -242,7 +231,7 @@ kernel_load() {
 		;;
 	*)
 		if [ -z "$(kernel_field "$1" 2)" ]; then
-			say "unknown kernel '$1' (use one of: $(rig_all_kernel_names))"
+			say "unknown kernel '$1' (use one of: $(rig_kernel_names))"
 			return 1
 		fi
 		K_KVER=$(kver_of_name "$1")

@@ -1,15 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # make lint: a W=1 build with warnings as errors and sparse (C=2) on each
-# Debian kernel of the rig (6.1, 6.12, 7.3; 7.3's in the trixie build root
-# where this host is not trixie, sparse included), checkpatch.pl --strict on src/, include/ and tests/kunit/, and
+# Debian kernel of the rig (6.1, 6.12, 7.3, 6.12-rt, 6.1-arm64 and
+# 6.12-arm64-16k; 7.3's in the trixie build root where this host is not
+# trixie, sparse included; the arm64 ones cross-built), checkpatch.pl
+# --strict on src/, include/ and tests/kunit/, and
 # the shell linter on every shell script. Exits non-zero on any finding.
 set -u
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# KERNELS (default: rig_kernels, the Debian kernels above) names others
-# too, the lanes make check does not run by default: KERNELS=6.1-arm64.
+# KERNELS (default: rig_kernels, the Debian kernels above) names fewer.
 lint_kernels=${KERNELS:-$(rig_kernels | cut -d' ' -f1 | tr '\n' ' ')}
 sh "$MEMLAB_TOP/tests/rig/deps.sh" lint || exit 1
 if [ -n "${KERNELS:-}" ]; then
