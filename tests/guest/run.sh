@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Run the in-guest tests (t-*.sh beside this file, or those whose name
-# contains $1), each in its own shell with a time limit.
+# contains $1, or one of its comma-separated parts), each in its own shell
+# with a time limit.
 dir=$(dirname "$0")
 filter=${1:-}
 # Each test's time limit: twice as long on the debug kernel (kmemleak's
@@ -11,12 +12,22 @@ limit=600
 [ ! -e /sys/kernel/debug/kmemleak ] || limit=1200
 limit=${MEMLAB_TEST_TIMEOUT:-$limit}
 
+# picked NAME: NAME contains the filter, or one of its comma-separated
+# parts (t-scale,t-atomic).
+picked() {
+	_rest=$filter,
+	while [ -n "$_rest" ]; do
+		case "$1" in
+		*"${_rest%%,*}"*) return 0 ;;
+		esac
+		_rest=${_rest#*,}
+	done
+	return 1
+}
+
 for t in "$dir"/t-*.sh; do
 	name=$(basename "$t" .sh)
-	case "$name" in
-	*"$filter"*) ;;
-	*) continue ;;
-	esac
+	picked "$name" || continue
 	echo "# memlab-test: $name"
 	start=$(cut -d. -f1 /proc/uptime)
 	timeout "$limit" sh "$t" >/tmp/test.out 2>&1

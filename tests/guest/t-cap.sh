@@ -69,25 +69,34 @@ ktap_check "alloc kmem_cache 2049K $n: the slabs stay within the cap, used + ove
 ctl "free all" >/dev/null
 ktap_expect_eq "free all: the cache and its slabs are gone" 0 "$(slab_bytes "memlab-$K")"
 
-# 2. kvmalloc 4100K: vmalloc'ed, rounded to huge pages where the kernel maps
-# them so, with a page array of its own.
+# 2. kvmalloc of 4 KiB more than KMALLOC_MAX_SIZE (PAGE_SIZE << the largest
+# order: 4100K with 4 KiB pages, 32 MiB + 4K with 16 KiB): vmalloc'ed,
+# rounded to huge pages where the kernel maps them so, with a page array of
+# its own. A cap of 15 of them at least (16 KiB pages: about 480 MiB).
+KV=$(((PAGE << $(max_order)) + 4096))
+if [ $((15 * KV)) -gt "$CAP" ]; then
+	memlab_unload
+	memlab_load demo=0 max_bytes=$((15 * KV)) || exit 1
+	CAP=$(stat_cap)
+	ktap_print_msg "kvmalloc $KV: cap_bytes $CAP"
+fi
 v0=$(meminfo_kb VmallocUsed)
-r=$(ctl "alloc kvmalloc 4100K 15")
+r=$(ctl "alloc kvmalloc $KV 15")
 a15=$(vm_bytes)
-ktap_print_msg "alloc kvmalloc 4100K 15: $r; memlab's vmalloc areas $a15 bytes; VmallocUsed +$(($(meminfo_kb VmallocUsed) - v0)) kB"
-ktap_check "alloc kvmalloc 4100K 15: its areas would exceed the cap, refused up front" \
+ktap_print_msg "alloc kvmalloc $KV 15: $r; memlab's vmalloc areas $a15 bytes; VmallocUsed +$(($(meminfo_kb VmallocUsed) - v0)) kB"
+ktap_check "alloc kvmalloc $KV 15: its areas would exceed the cap, refused up front" \
 	refused "$r" "$a15"
 ctl "free all" >/dev/null
-ctl "alloc kvmalloc 4100K" >/dev/null
+ctl "alloc kvmalloc $KV" >/dev/null
 a1=$(vm_bytes)
 per=$(held)
 n=$(((CAP - 65536) / per))
 ctl "free all" >/dev/null
-r=$(ctl "alloc kvmalloc 4100K $n")
+r=$(ctl "alloc kvmalloc $KV $n")
 an=$(vm_bytes)
 h=$(held)
-ktap_print_msg "one kvmalloc 4100K: $a1 bytes of areas; alloc kvmalloc 4100K $n: $r; areas $an bytes; used + overhead $h; VmallocUsed +$(($(meminfo_kb VmallocUsed) - v0)) kB"
-ktap_check "alloc kvmalloc 4100K $n: the areas stay within the cap, used + overhead covers them" \
+ktap_print_msg "one kvmalloc $KV: $a1 bytes of areas; alloc kvmalloc $KV $n: $r; areas $an bytes; used + overhead $h; VmallocUsed +$(($(meminfo_kb VmallocUsed) - v0)) kB"
+ktap_check "alloc kvmalloc $KV $n: the areas stay within the cap, used + overhead covers them" \
 	matches "$r" "$an" "$h" "$n"
 ctl "free all" >/dev/null
 memlab_unload
