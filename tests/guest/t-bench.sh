@@ -5,7 +5,10 @@
 # memlab's real alloc and free, so each of its allocations counts once in
 # allocs and frees, and a bench holds nothing afterwards; the cap (ENOSPC)
 # and the size limits (E2BIG) refuse it cleanly; a signal interrupts it,
-# rmmod is refused while it runs, and neither leaves anything behind.
+# rmmod is refused while it runs, and neither leaves anything behind;
+# memlab-bench records the conditions of its figures (the kernel, page
+# size, preemption, init_on_alloc and _free, slab merging, KFENCE,
+# allocation profiling, icount) as the kernel says them, in every row.
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/ktap.sh"
 # shellcheck source=tests/guest/lib.sh
@@ -17,7 +20,7 @@ ktap_print_header "bench"
 # KMALLOC_MAX_SIZE: the largest block of pages (SLUB hands larger kmallocs
 # to the page allocator), its order the last column of /proc/buddyinfo.
 KMAX=$(($(page_size) << $(max_order)))
-ktap_set_plan 59
+ktap_set_plan 75
 
 # ok COMMAND: the write to control succeeds.
 ok() {
@@ -109,6 +112,118 @@ ktap_check "insmod demo=0" memlab_load demo=0
 ktap_expect_eq "bench and latency files are 0400" "400 400" \
 	"$(stat -c %a "$B") $(stat -c %a "$DBG/latency")"
 ktap_check "before any run the bench file says state none" grep -qx 'state none' "$B"
+
+# memlab-bench records what shapes its figures: each condition as the
+# running kernel says it, read here another way (the boot log init kept
+# before any test cleared it, /proc/sys/kernel, the files themselves).
+meta() {
+	memlab-bench --meta 2>/tmp/bench.meta.err | sed -n "s/^# $1 //p"
+}
+expect_preempt() {
+	_v=$(cat /proc/sys/kernel/version)
+	_rt=
+	case " $_v " in *" PREEMPT_RT "*) _rt="rt " ;; esac
+	[ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ] && _rt="rt "
+	if [ -r /sys/kernel/debug/sched/preempt ]; then
+		echo "$_rt$(tr ' ' '\n' </sys/kernel/debug/sched/preempt | sed -n 's/^(\(.*\))$/\1/p') (dynamic)"
+		return
+	fi
+	# No debugfs file: the log's last "Dynamic Preempt:", the version's word.
+	_m=$(dmesg | awk '/Dynamic Preempt: / { m = $NF } END { print m }')
+	case " $_v " in
+	*" PREEMPT_RT "* | *" PREEMPT_DYNAMIC "*) [ -n "$_m" ] && echo "$_rt$_m (dynamic)" || echo "${_rt:-unknown}" ;;
+	*" PREEMPT_LAZY "*) echo lazy ;;
+	*" PREEMPT "*) echo full ;;
+	*) echo "none or voluntary" ;;
+	esac
+}
+expect_heap() {
+	_l=$(grep 'mem auto-init: stack:' /tmp/boot-dmesg.txt | tail -n 1)
+	case "$_l" in
+	*"heap $1:on"*) echo on ;;
+	*"heap $1:off"*) echo off ;;
+	*) echo "no mem auto-init line in the boot log" ;;
+	esac
+}
+expect_merge() {
+	for _f in /sys/kernel/slab/*; do
+		[ -L "$_f" ] && { echo on; return; }
+	done
+	echo off
+}
+expect_kfence() {
+	_k=/sys/module/kfence/parameters/sample_interval
+	if [ ! -e "$_k" ]; then echo "not built"; elif [ "$(cat "$_k")" -eq 0 ]; then echo off; else echo "$(cat "$_k") ms"; fi
+}
+expect_profiling() {
+	if [ -e /proc/sys/vm/mem_profiling ]; then
+		[ "$(cat /proc/sys/vm/mem_profiling)" = 1 ] && echo on || echo off
+	elif [ -e /proc/allocinfo ]; then
+		echo unknown
+	else
+		echo "not built"
+	fi
+}
+# icount: unknown unless the command line (make bench) says it, memlab
+# being loaded here with icount=0.
+expect_icount() {
+	case " $(cat /proc/cmdline) " in
+	*" MEMLAB_BENCH_ICOUNT=1 "*) echo on ;;
+	*" MEMLAB_BENCH_ICOUNT=0 "*) echo off ;;
+	*) echo unknown ;;
+	esac
+}
+arch=$(cat /proc/sys/kernel/arch 2>/dev/null || uname -m)
+# For the record: what this kernel says.
+memlab-bench --meta
+ktap_expect_eq "memlab-bench --meta: ten '# NAME VALUE' lines, no value empty" \
+	"kernel arch page_size preempt init_on_alloc init_on_free slab_merge kfence alloc_profiling icount" \
+	"$(memlab-bench --meta | awk '$1 == "#" && NF >= 3 { printf "%s%s", (NR > 1 ? " " : ""), $2 }')"
+ktap_expect_eq "--meta: kernel is /proc/sys/kernel/osrelease" "$(cat /proc/sys/kernel/osrelease)" "$(meta kernel)"
+ktap_expect_eq "--meta: arch is the kernel's" "$arch" "$(meta arch)"
+ktap_expect_eq "--meta: page_size is the kernel's" "$(page_size)" "$(meta page_size)"
+ktap_expect_eq "--meta: preempt as sched/preempt or the kernel's version says" "$(expect_preempt)" "$(meta preempt)"
+ktap_expect_eq "--meta: init_on_alloc as the boot log's mem auto-init line says" "$(expect_heap alloc)" "$(meta init_on_alloc)"
+ktap_expect_eq "--meta: init_on_free as the boot log's mem auto-init line says" "$(expect_heap free)" "$(meta init_on_free)"
+ktap_expect_eq "--meta: slab_merge on where /sys/kernel/slab has aliases (links)" "$(expect_merge)" "$(meta slab_merge)"
+ktap_expect_eq "--meta: kfence as its sample_interval says" "$(expect_kfence)" "$(meta kfence)"
+ktap_expect_eq "--meta: alloc_profiling as vm.mem_profiling says (not built where absent)" "$(expect_profiling)" "$(meta alloc_profiling)"
+ktap_expect_eq "--meta: icount as the command line says (else unknown, memlab's icount=0)" "$(expect_icount)" "$(meta icount)"
+ktap_expect_eq "MEMLAB_BENCH_ICOUNT=0: icount off" "# icount off" \
+	"$(env MEMLAB_BENCH_ICOUNT=0 memlab-bench --meta | grep '^# icount ')"
+# refused_one DESCRIPTION PATTERN COMMAND...: fails with one line on stderr.
+refused_one() {
+	_d=$1 _p=$2
+	shift 2
+	if "$@" >/tmp/bench.meta.out 2>/tmp/bench.meta.err; then
+		ktap_test_fail "$_d: exit status 0"
+	elif [ "$(wc -l </tmp/bench.meta.err)" -eq 1 ] && grep -q "$_p" /tmp/bench.meta.err; then
+		ktap_test_pass "$_d"
+	else
+		sed 's/^/# err: /' /tmp/bench.meta.err
+		ktap_test_fail "$_d"
+	fi
+}
+refused_one "MEMLAB_BENCH_ICOUNT=1 with memlab loaded icount=0 is refused, one line" \
+	'^memlab-bench: MEMLAB_BENCH_ICOUNT=1 but memlab was loaded with icount=0' \
+	env MEMLAB_BENCH_ICOUNT=1 memlab-bench --meta
+refused_one "MEMLAB_BENCH_ICOUNT=yes is refused, one line" \
+	'^memlab-bench: MEMLAB_BENCH_ICOUNT=yes: 0 or 1' env MEMLAB_BENCH_ICOUNT=yes memlab-bench --meta
+# Every row of a run ends with the same ten, under the header's names; the
+# same lines go to stderr before the first run.
+MEMLAB_BENCH_ICOUNT=0 memlab-bench --meta >/tmp/bench.meta
+MEMLAB_BENCH_ICOUNT=0 memlab-bench -s "kmalloc kmem_cache" -z 64 -p pair -i 100 -o /tmp/bench.csv \
+	2>/tmp/bench.run.err
+rows_meta() {
+	awk -F, 'NR == 1 { for (i = 21; i <= NF; i++) n[i] = $i; next }
+	{ r = ""; for (i = 21; i <= NF; i++) r = r "# " n[i] " " $i "\n"; printf "%s", r; rows++ }
+	END { if (rows != 2) print "rows: " rows }' /tmp/bench.csv | sort | uniq -c |
+		awk '{ c = $1; sub(/^ *[0-9]+ /, ""); print c, $0 }'
+}
+ktap_expect_eq "each CSV row ends with the --meta values, under their names" \
+	"$(sed 's/^/2 /' /tmp/bench.meta | sort)" "$(rows_meta | sort)"
+ktap_expect_eq "... and stderr shows them before the first run" \
+	"$(cat /tmp/bench.meta)" "$(sed -n '/^\[1\//q; /^# /p' /tmp/bench.run.err)"
 
 # Something live, so that "unchanged" means something.
 ktap_check "alloc kmalloc 100 3" ok "alloc kmalloc 100 3"

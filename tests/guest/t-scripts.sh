@@ -164,12 +164,13 @@ try as_nobody "$S/memlab-stats"
 worked "memlab-stats works for a user who is not root" '^total '
 
 # memlab-bench: the CSV documented in docs/bench.md, one row per run.
-BENCH_HEADER="strategy,size,pattern,iterations,batch,raw_alloc_min_ns,raw_alloc_p50_ns,raw_alloc_p99_ns,raw_alloc_max_ns,raw_free_p50_ns,raw_free_p99_ns,tracked_alloc_p50_ns,tracked_alloc_p99_ns,tracked_free_p50_ns,tracked_free_p99_ns,raw_alloc_p50_cycles,tracked_alloc_p50_cycles,timer_ns,timer_cycles,tracked_over_raw"
-# bench_rows FILE: "strategy size pattern iterations" of each row whose 20
-# fields are all there, the figures numbers, the ratio with two decimals.
+BENCH_HEADER="strategy,size,pattern,iterations,batch,raw_alloc_min_ns,raw_alloc_p50_ns,raw_alloc_p99_ns,raw_alloc_max_ns,raw_free_p50_ns,raw_free_p99_ns,tracked_alloc_p50_ns,tracked_alloc_p99_ns,tracked_free_p50_ns,tracked_free_p99_ns,raw_alloc_p50_cycles,tracked_alloc_p50_cycles,timer_ns,timer_cycles,tracked_over_raw,kernel,arch,page_size,preempt,init_on_alloc,init_on_free,slab_merge,kfence,alloc_profiling,icount"
+# bench_rows FILE: "strategy size pattern iterations" of each row whose 30
+# fields are all there, the figures numbers, the ratio with two decimals
+# (the ten conditions after it: t-bench.sh).
 bench_rows() {
 	awk -F, 'NR > 1 {
-		ok = NF == 20
+		ok = NF == 30
 		for (i = 4; i <= 19; i++) if ($i !~ /^[0-9]+$/) ok = 0
 		if ($20 !~ /^[0-9]+\.[0-9][0-9]$/) ok = 0
 		if (ok) printf "%s %s %s %s;", $1, $2, $3, $4

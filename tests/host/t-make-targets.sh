@@ -6,8 +6,10 @@
 # exactly the files of the tree; bench, cut down to one boot, one size and
 # a few iterations, brings back its CSV, with the columns docs/bench.md
 # documents, and a PNG per pattern; booted with ICOUNT=1 (QEMU's icount),
-# the bench file's rows are in insn in place of ns (the contract). KTAP on
-# stdout.
+# the bench file's rows are in insn in place of ns (the contract), and
+# every row of both CSVs, goals.txt and each plot's title carry what the
+# figures were made under: this kernel, icount on, the rest as the guest's
+# memlab-bench read them, the same everywhere. KTAP on stdout.
 #
 # usage: t-make-targets.sh [KERNEL] [WORKDIR]   (KERNEL 6.1 by default)
 # shellcheck source=tests/guest/ktap.sh
@@ -22,7 +24,7 @@ mkdir -p "$work/tree" "$work/root"
 tree=$work/tree
 
 ktap_print_header "make install, make clean, make bench (KERNEL=$kernel)"
-ktap_set_plan 12
+ktap_set_plan 14
 
 kernel_load "$kernel" || die "no kernel $kernel"
 # The 7.3 headers build only in the trixie root: name a host-built kernel.
@@ -118,5 +120,30 @@ else
 	ktap_print_msg "bench rows in insn: ${rows:-0}, in ns: ${ns:-0}:"
 	grep '^# bench ' "$work/out/bench/results.ktap" 2>/dev/null | head -n 12
 	ktap_test_fail "under icount the bench file's rows are in insn, none in ns"
+fi
+# The conditions: the same ten in every row of both CSVs (bench-plot.sh
+# --conditions fails otherwise), the kernel this one, icount on; goals.txt
+# opens with them, and each plot's title shows them.
+cond=$(sh "$MEMLAB_TOP/tests/rig/bench-plot.sh" --conditions "$csv" 2>&1)
+rcond=$(sh "$MEMLAB_TOP/tests/rig/bench-plot.sh" --conditions "$work/out/bench/repeat.csv" 2>&1)
+names=$(printf '%s\n' "$cond" | awk '$1 == "#" { printf "%s%s", (NR > 1 ? " " : ""), $2 }')
+if [ "$names" = "kernel arch page_size preempt init_on_alloc init_on_free slab_merge kfence alloc_profiling icount" ] &&
+	[ "$cond" = "$rcond" ] && printf '%s\n' "$cond" | grep -qx "# kernel $krel" &&
+	printf '%s\n' "$cond" | grep -qx "# icount on" && ! printf '%s\n' "$cond" | grep -q ' $'; then
+	printf '%s\n' "$cond"
+	ktap_test_pass "bench.csv and repeat.csv: every row ends with the ten conditions, the same, kernel $krel, icount on"
+else
+	printf '%s\n' "bench.csv:" "$cond" "repeat.csv:" "$rcond" | sed 's/^/# /'
+	ktap_test_fail "bench.csv and repeat.csv: every row ends with the ten conditions, the same, kernel $krel, icount on"
+fi
+title=$(printf '%s\n' "$cond" | sed 's/^# //' | tr '\n' , | sed 's/,$//; s/,/, /g')
+if [ "$(head -n 10 "$work/out/bench/goals.txt" 2>/dev/null)" = "$cond" ] &&
+	[ "$(grep -c "plotted .*bench-[a-z]*\.png, titled: $title\$" "$work/bench.out" 2>/dev/null)" -ge 2 ]; then
+	ktap_test_pass "goals.txt opens with them, each plot's title shows them"
+else
+	ktap_print_msg "goals.txt, then the plots' lines, expected '$title':"
+	head -n 12 "$work/out/bench/goals.txt" 2>&1 | sed 's/^/# /'
+	grep 'plotted' "$work/bench.out" 2>&1 | sed 's/^/# /'
+	ktap_test_fail "goals.txt opens with them, each plot's title shows them"
 fi
 ktap_finished

@@ -3,12 +3,56 @@
 # Plot memlab-bench's CSV with gnuplot: the p50 of one allocation through
 # the raw API against the size, both on log scales, one line per strategy,
 # one PNG per pattern (OUTDIR/bench-pair.png, OUTDIR/bench-batch.png).
+# Each title says what the figures were made under: the CSV's columns
+# after tracked_over_raw (memlab-bench's kernel, arch, page_size, preempt,
+# init_on_alloc, init_on_free, slab_merge, kfence, alloc_profiling, icount),
+# which must be the same in every row.
 #
 # usage: bench-plot.sh BENCH.CSV OUTDIR
+#        bench-plot.sh --conditions CSV   (those columns as "# NAME VALUE"
+#                                          lines, a last column "boot" left
+#                                          out: bench.sh's repeat.csv)
 set -eu
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# conditions CSV: "# NAME VALUE", one line per condition column; fails,
+# saying which, where the rows differ or a row lacks one.
+conditions() {
+	awk -F, '
+	NR == 1 {
+		for (i = 1; i <= NF; i++) {
+			if (from && $i != "boot") name[++n] = i SUBSEP $i
+			if ($i == "tracked_over_raw") from = 1
+		}
+		nf = NF
+		next
+	}
+	{
+		if (NF != nf) { printf "row %d has %d fields, the header %d\n", NR, NF, nf; bad = 1; exit }
+		for (k = 1; k <= n; k++) {
+			split(name[k], c, SUBSEP)
+			if (!(k in v)) v[k] = $c[1]
+			else if (v[k] != $c[1]) {
+				printf "%s differs between rows: \"%s\" and \"%s\" (row %d)\n", c[2], v[k], $c[1], NR
+				bad = 1
+				exit
+			}
+		}
+	}
+	END {
+		if (bad) exit 1
+		if (!n) { print "no condition columns after tracked_over_raw (a CSV from before memlab-bench recorded them)"; exit 1 }
+		for (k = 1; k <= n; k++) { split(name[k], c, SUBSEP); printf "# %s %s\n", c[2], (k in v) ? v[k] : "unknown" }
+	}' "$1"
+}
+
+if [ $# -eq 2 ] && [ "$1" = --conditions ]; then
+	[ -s "$2" ] || die "bench-plot.sh: no CSV at $2"
+	c=$(conditions "$2") || die "bench-plot.sh: $2: $c"
+	printf '%s\n' "$c"
+	exit 0
+fi
 [ $# -eq 2 ] || die "usage: bench-plot.sh BENCH.CSV OUTDIR"
 csv=$1
 out=$2
@@ -19,6 +63,13 @@ mkdir -p "$out"
 # The CSV's unit: ns, or insn when the bench counted instructions (icount).
 unit=ns
 head -n 1 "$csv" | grep -q 'raw_alloc_p50_insn' && unit="insn, instructions executed"
+# What the figures were made under, for the title: two lines of
+# "name value, ...", the first five conditions and the rest.
+cond=$(conditions "$csv") || die "bench-plot.sh: $csv: $cond"
+cond_title=$(printf '%s\n' "$cond" | sed 's/^# //' | awk '
+	{ line = line (NR % 5 == 1 ? "" : ", ") $0 }
+	NR % 5 == 0 { print line; line = "" }
+	END { if (line != "") print line }' | sed 's/"/'"'"'/g' | awk '{ printf "%s%s", (NR > 1 ? "\\n" : ""), $0 }')
 
 data=$(mktemp -d "${TMPDIR:-/tmp}/memlab-plot.XXXXXX")
 trap 'rm -rf "$data"' EXIT
@@ -52,7 +103,7 @@ for p in $patterns; do
 set terminal $term
 set termoption noenhanced
 set output '$out/bench-$p.png'
-set title "memlab bench, $p pattern: p50 latency of one allocation (raw API)"
+set title "memlab bench, $p pattern: p50 latency of one allocation (raw API)\n$cond_title"
 set logscale xy
 set xlabel "size (bytes)"
 set ylabel "p50 alloc latency ($unit)"
@@ -61,5 +112,5 @@ set grid
 set key outside right top
 plot $plots
 EOF
-	say "plotted $out/bench-$p.png"
+	say "plotted $out/bench-$p.png, titled: $(printf '%s' "$cond_title" | sed 's/\\n/, /g')"
 done

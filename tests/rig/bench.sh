@@ -11,6 +11,15 @@
 # ICOUNT=1 boots the bench VMs with QEMU's -icount shift=0 (one CPU): the
 # guest's clocks count instructions, and every figure is in insn, not ns.
 #
+# What the figures were made under (the kernel and its architecture, page
+# size, preemption model, init_on_alloc and init_on_free, slab merging,
+# KFENCE, allocation profiling, icount): memlab-bench reads each from the
+# guest's kernel and ends every CSV row with them; this script checks that
+# every row of both CSVs says the same, that the kernel is the one booted
+# and icount what it booted with (MEMLAB_BENCH_ICOUNT=0 or 1 on the kernel
+# command line tells the guest), prints them over the table and goals.txt
+# as "# NAME VALUE" lines, and the plots carry them in their titles.
+#
 # Environment: KERNEL (6.1), ICOUNT (0), BENCH_ITERATIONS (10000, the matrix's),
 # BENCH_REPEAT (5), BENCH_REPEAT_ITERATIONS (20000, each repeated run's:
 # 5 x 2 runs hand out 220000 ids), BENCH_MIN_IDS (262144: memlab-bench
@@ -70,11 +79,16 @@ if [ -n "${BENCH_SIZES:-}" ]; then
 	append="$append mlbenchsizes=$(echo "$BENCH_SIZES" | tr -s ' ' | sed 's/^ //; s/ $//' | tr ' ' ,)"
 fi
 unit=ns
+icount=off
 if [ "${ICOUNT:-0}" = 1 ]; then
 	append="$append mlicount=1"
 	unit=insn
+	icount=on
 	say "ICOUNT=1: one CPU under -icount shift=0: every figure is instructions executed (insn), not time"
 fi
+# Whether the machine counts instructions, for memlab-bench to record: the
+# guest cannot tell by itself.
+append="$append MEMLAB_BENCH_ICOUNT=$([ "$icount" = on ] && echo 1 || echo 0)"
 status=0
 
 # boot N DIR [APPEND]: one bench VM, its console and results into DIR.
@@ -134,10 +148,28 @@ done
 	done
 } >"$out/repeat.csv"
 
+# What the figures were made under: the same in every row of both CSVs
+# (bench-plot.sh --conditions fails otherwise), the kernel booted, icount
+# as booted.
+cond=$(sh "$MEMLAB_TOP/tests/rig/bench-plot.sh" --conditions "$out/bench.csv") || exit 1
+rcond=$(sh "$MEMLAB_TOP/tests/rig/bench-plot.sh" --conditions "$out/repeat.csv") || exit 1
+[ "$cond" = "$rcond" ] || die "bench.csv and repeat.csv were not made under the same conditions:
+$cond
+against
+$rcond"
+cond_of() {
+	printf '%s\n' "$cond" | sed -n "s/^# $1 //p"
+}
+[ "$(cond_of kernel)" = "$kver" ] || die "the CSV says kernel '$(cond_of kernel)', the VM booted $kver"
+[ "$(cond_of icount)" = "$icount" ] ||
+	die "the CSV says icount '$(cond_of icount)', the VM was booted with ICOUNT=${ICOUNT:-0} ($icount)"
+
 sh "$MEMLAB_TOP/tests/rig/bench-plot.sh" "$out/bench.csv" "$out"
 
 echo
-echo "memlab bench on $kver ($(cut -d' ' -f1 "$out/time") $(cut -d' ' -f2 "$out/time")s); p50 and p99 in $unit:"
+echo "memlab bench on $kver ($(cut -d' ' -f1 "$out/time") $(cut -d' ' -f2 "$out/time")s), made under:"
+printf '%s\n' "$cond"
+echo "p50 and p99 in $unit:"
 awk -F, '
 	NR == 1 {
 		printf "%-11s %8s %-5s %6s %9s %9s %9s %9s %9s %9s %8s\n", "strategy", "size",
@@ -152,7 +184,7 @@ awk -F, '
 
 # From the repeated runs. repeat.csv's columns: 1 strategy, 7 raw alloc p50,
 # 12 tracked alloc p50, 20 tracked_over_raw (alloc + free, net of the
-# timer), 21 the boot.
+# timer), the last (NF) the boot.
 goals() {
 	if [ "$unit" = insn ]; then
 		echo "Figures in instructions (QEMU -icount shift=0, one CPU), see docs/bench.md (reported, not asserted):"
@@ -161,7 +193,7 @@ goals() {
 	fi
 	for s in kmalloc kmem_cache; do
 		awk -F, -v s="$s" "$awk_median"'
-		NR > 1 && $1 == s { all[++n] = $20; v[$21, ++k[$21]] = $20; if ($21 > nb) nb = $21 }
+		NR > 1 && $1 == s { all[++n] = $20; v[$NF, ++k[$NF]] = $20; if ($NF > nb) nb = $NF }
 		END {
 			if (!n) { printf "  tracked/raw, %s: no runs\n", s; exit }
 			m = median(all, n)
@@ -181,7 +213,7 @@ goals() {
 	for s in kmalloc kmem_cache; do
 		for col in 7:raw 12:tracked; do
 			awk -F, -v s="$s" -v c="${col%%:*}" -v what="${col#*:}" -v unit="$unit" "$awk_median"'
-			NR > 1 && $1 == s { v[$21, ++k[$21]] = $c; if ($21 > nb) nb = $21 }
+			NR > 1 && $1 == s { v[$NF, ++k[$NF]] = $c; if ($NF > nb) nb = $NF }
 			END {
 				if (!nb) exit
 				worst = 0; per = ""; lo = ""; hi = ""
@@ -213,6 +245,7 @@ function median(a, n,   i, j, t) {
 }'
 echo
 {
+	printf '%s\n' "$cond"
 	goals
 	# memlab hands out the lowest free id (issue 23): memlab-bench's
 	# --min-ids finds nothing to do, and every run's records take the same
