@@ -58,8 +58,9 @@ clean:
 help:
 	@echo "make [KDIR=...]   build memlab.ko"
 	@echo "make check        run the whole test suite in virtual machines"
-	@echo "make demo         the guided demonstration (KERNEL=6.1|6.12|7.3|debug)"
-	@echo "make vm           an interactive shell in a VM with memlab built (KERNEL=...)"
+	@echo "make demo         the guided demonstration (KERNEL=..., as make kernels names them)"
+	@echo "make vm           an interactive shell in a VM with memlab built (KERNEL=...,"
+	@echo "                  VM_APPEND=... adds to the kernel's command line)"
 	@echo "make bench        the benchmark matrix, CSV and PNG into out/bench"
 	@echo "make lint         W=1, sparse, checkpatch, shellcheck"
 	@echo "make kernels      the rig's kernels: versions used, and newer ones in Debian"

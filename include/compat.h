@@ -210,4 +210,21 @@ static inline u64 ml_vmalloc_huge_size(u64 size)
 #define ML_VMALLOC_BLOCKS	true
 #endif
 
+/*
+ * examples/membugs.c's double free under SLUB debugging (slub_debug=F).
+ * Up to 6.11 kfree() rewrote the object's free pointer
+ * (slab_free_freelist_hook()) before SLUB's checks ran: freeing an object
+ * already on its slab's free list cut the list there, SLUB said "Object
+ * already free" and, at a later free, "Wrong object count", and the
+ * objects after it were lost (seen on 6.1). 6.12 frees one object on a
+ * path of its own, and SLUB refuses the second kfree() with nothing
+ * changed. kmem_cache_create() became a macro in 6.12 (struct
+ * kmem_cache_args): it marks those kernels.
+ */
+#ifdef kmem_cache_create
+#define ML_SLUB_CATCHES_DOUBLE_FREE	true
+#else
+#define ML_SLUB_CATCHES_DOUBLE_FREE	false
+#endif
+
 #endif /* MEMLAB_COMPAT_H */

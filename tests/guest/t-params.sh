@@ -72,10 +72,12 @@ ktap_expect_eq "max_bytes=16M: alloc kmalloc 8 2097152 is ENOSPC" ENOSPC \
 ktap_expect_eq "no allocation, no record" "0 0" "$(stat_field total allocs) $(stat_overhead)"
 memlab_unload
 
-# Under the default 64 MiB cap, kvmalloc's 40 MiB take 40 MiB, not the
-# 64 MiB of a page order (6.1's kmalloc_size_roundup() rounds any size up).
-memlab_load demo=0
-ktap_expect_eq "alloc kvmalloc 40M under a 64 MiB cap" OK "$(ctl "alloc kvmalloc 40M")"
-ktap_expect_eq "kvmalloc 40M: bytes_alloc 40 MiB" 41943040 "$(stat_field kvmalloc bytes_alloc)"
+# kvmalloc's 5 PMDs (10 MiB with 4 KiB pages, 160 MiB with 16 KiB) take
+# 5 PMDs (vmalloc maps them with huge pages), not the 8 of a page order
+# (6.1's kmalloc_size_roundup() rounds any size up), under a cap of 8 PMDs.
+PMD=$(($(page_size) * $(page_size) / 8))
+memlab_load demo=0 max_bytes=$((8 * PMD))
+ktap_expect_eq "alloc kvmalloc $((5 * PMD)) under a cap of $((8 * PMD))" OK "$(ctl "alloc kvmalloc $((5 * PMD))")"
+ktap_expect_eq "kvmalloc $((5 * PMD)): bytes_alloc $((5 * PMD))" $((5 * PMD)) "$(stat_field kvmalloc bytes_alloc)"
 memlab_unload
 ktap_finished

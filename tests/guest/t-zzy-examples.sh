@@ -1,11 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The examples in /memlab/examples: memalloc.ko allocates, prints and frees
-# one int; membugs.ko bug=... makes one memory bug for KASAN or kmemleak to
-# report, and refuses to (EOPNOTSUPP) on a kernel that has neither, as
-# Debian's. On the debug kernel each report is checked, line by line, and
-# the console judge (tests/rig/vm.sh) is told to expect it: the bug is made
-# inside a "memlab-expect" window.
+# one int; membugs.ko bug=... makes one memory bug where a tool of this
+# kernel reports it (KASAN, else KFENCE when booted with
+# kfence.sample_interval, else SLUB debugging when booted with
+# slub_debug=FZPU, as the test VMs are; kmemleak for the leak), and refuses
+# to (EOPNOTSUPP) where none would. Each report is checked, line by line,
+# and the console judge (tests/rig/vm.sh) is told to expect it: the bug is
+# made inside a "memlab-expect" window. Booted with both KFENCE and slab
+# debugging (tests/host/t-membugs-debian.sh), the bugs are made for KFENCE,
+# then KFENCE is switched off and they are made again, for SLUB.
 # shellcheck source=tests/guest/ktap.sh
 . "$(dirname "$0")/ktap.sh"
 # shellcheck source=tests/guest/lib.sh
@@ -26,6 +30,35 @@ if [ -e "$KML" ]; then
 	kmemleak=yes
 else
 	kmemleak=no
+fi
+# KFENCE samples when its interval is not 0 (its parameter exists where the
+# kernel has KFENCE: Debian's from 6.12). SLUB debugging: the kmalloc cache
+# of a 13-byte object (the smallest kmalloc-N with N >= 13: kmalloc-16, or
+# kmalloc-128 on 6.1's arm64) with consistency checks, red zones and poison.
+KF=/sys/module/kfence/parameters/sample_interval
+kfence_config=no
+kfence=no
+if [ -e "$KF" ]; then
+	kfence_config=yes
+	[ "$(cat "$KF")" = 0 ] || kfence=yes
+fi
+kcache=$(for c in /sys/kernel/slab/kmalloc-*; do echo "${c##*/kmalloc-}"; done |
+	grep -x '[0-9][0-9]*' | sort -n | awk '$1 >= 13 { print "kmalloc-" $1; exit }')
+slub=no
+if [ -n "$kcache" ] &&
+	[ "$(cat "/sys/kernel/slab/$kcache/sanity_checks" "/sys/kernel/slab/$kcache/red_zone" \
+		"/sys/kernel/slab/$kcache/poison" 2>/dev/null | tr -d '\n')" = 111 ]; then
+	slub=yes
+fi
+# The tool that must report membugs' bugs (but the leak), in membugs' order.
+if [ "$kasan" = yes ]; then
+	tool=KASAN
+elif [ "$kfence" = yes ]; then
+	tool=KFENCE
+elif [ "$slub" = yes ]; then
+	tool=SLUB
+else
+	tool=none
 fi
 # Without kasan_multi_shot KASAN reports only the first bug of a boot.
 multishot=no
@@ -53,20 +86,24 @@ distinct() {
 	grep -E "$2" "$1" | sort -u | wc -l
 }
 
-ktap_print_header "examples: memalloc.ko and membugs.ko (KASAN $kasan, kmemleak $kmemleak, kasan_multi_shot $multishot)"
-ktap_set_plan 15
+ktap_print_header "examples: memalloc.ko and membugs.ko (KASAN $kasan, kmemleak $kmemleak, kasan_multi_shot $multishot, KFENCE $kfence, SLUB debugging of ${kcache:-kmalloc-?} $slub: $tool reports)"
+ktap_set_plan 21
 
 # ---- memalloc -----------------------------------------------------------
 # Its kmalloc, seen by the kmem:kmalloc tracepoint as lesson 0 shows it:
-# 4 bytes asked, the kmalloc-8 slot given (8 bytes; with slab debugging the
-# slot's red zones and tracking too, its slab_size).
+# 4 bytes asked, the slot of the smallest kmalloc cache given (8 bytes in
+# kmalloc-8; with slab debugging the slot's red zones and tracking too, its
+# slab_size).
 T=/sys/kernel/tracing
 echo >"$T/trace"
 echo 1 >"$T/events/kmem/kmalloc/enable"
 m=$(mark)
 ktap_expect_eq "memalloc: insmod succeeds" OK "$(insmod_errno "$EX/memalloc.ko")"
 echo 0 >"$T/events/kmem/kmalloc/enable"
-slot=$(cat /sys/kernel/slab/kmalloc-8/slab_size 2>/dev/null || echo 8)
+# The smallest kmalloc cache: kmalloc-8, or kmalloc-128 where kmalloc
+# aligns to 128 bytes (Debian's 6.1 for arm64).
+b=$(kmalloc_bucket 4)
+slot=$(cat "/sys/kernel/slab/kmalloc-$b/slab_size" 2>/dev/null || echo "$b")
 ktap_check "memalloc: kmem:kmalloc saw bytes_req=4 bytes_alloc=$slot" \
 	grep -q "bytes_req=4 bytes_alloc=$slot " "$T/trace"
 since "$m" >/tmp/ex.log
@@ -180,13 +217,13 @@ refused() {
 }
 
 refuse_reason() {
-	# $1: the detector the bug needs (KASAN or kmemleak)
-	if [ "$kasan" = no ] && [ "$kmemleak" = no ]; then
-		echo "this kernel has neither KASAN \(CONFIG_KASAN\) nor kmemleak \(CONFIG_DEBUG_KMEMLEAK\) to report it"
-	elif [ "$1" = KASAN ]; then
-		echo "it needs KASAN \(CONFIG_KASAN\), which this kernel does not have"
+	# $1: leak, or any other bug
+	if [ "$1" = leak ]; then
+		echo "only kmemleak \(CONFIG_DEBUG_KMEMLEAK\) reports a leak, and this kernel does not have it: no boot option adds it"
+	elif [ "$kfence_config" = yes ]; then
+		echo "nothing in this kernel would report it: boot it with kfence.sample_interval=100 \(KFENCE\) or slub_debug=FZPU \(SLUB debugging\)"
 	else
-		echo "it needs kmemleak \(CONFIG_DEBUG_KMEMLEAK\), which this kernel does not have"
+		echo "nothing in this kernel would report it: boot it with slub_debug=FZPU \(SLUB debugging\)"
 	fi
 }
 
@@ -199,10 +236,6 @@ kasan_reports=0
 kasan_bug() {
 	bug=$1
 	title="^BUG: KASAN: $2 in $3\+0x[0-9a-f]+/0x[0-9a-f]+( \[membugs\])?$"
-	if [ "$kasan" = no ]; then
-		refused "$bug" "$(refuse_reason KASAN)"
-		return
-	fi
 	if [ "$kasan_reports" -ge 1 ] && [ "$multishot" = no ]; then
 		ktap_test_skip "membugs bug=$bug: KASAN's report (KASAN reports one bug per boot: boot with kasan_multi_shot)"
 		ktap_test_skip "membugs bug=$bug: rmmod works (not loaded)"
@@ -249,16 +282,158 @@ kasan_bug() {
 	fi
 }
 
+# ---- membugs under KFENCE ------------------------------------------------
+# kfence_bug BUG TITLE FIRST: load membugs bug=BUG inside a window; KFENCE's
+# report must be there, whole: between two rules, its title "BUG: KFENCE:
+# TITLE in membugs_BUG", its FIRST line naming the kfence object, the
+# object's line (13 bytes, its kmalloc cache), who allocated and freed it,
+# membugs_BUG in the stack. The use-after-free read faults: KFENCE prints
+# the registers and a Call Trace too.
+kfence_bug() {
+	bug=$1
+	title="^BUG: KFENCE: $2 in membugs_$bug\+0x[0-9a-f]+/0x[0-9a-f]+ \[membugs\]$"
+	m=$(mark)
+	expect_begin "$title|^Call Trace:$"
+	got=$(insmod_errno "$EX/membugs.ko" "bug=$bug")
+	expect_end
+	since "$m" >/tmp/ex.log
+	awk '/^====================/ { n++; if (n <= 2) print; next } n == 1' /tmp/ex.log >/tmp/ex.report
+	ok=yes
+	[ "$got" = OK ] || {
+		ktap_print_msg "insmod gave $got"
+		ok=no
+	}
+	loaded membugs || ok=no
+	has_line /tmp/ex.log "^membugs: bug=$bug made: .* \\(one that KFENCE guards\\)$" || ok=no
+	[ "$(count /tmp/ex.report '^====================')" = 2 ] || {
+		ktap_print_msg "the report is not between two rules of ="
+		ok=no
+	}
+	[ "$(count /tmp/ex.report '^BUG: KFENCE: ')" = 1 ] || ok=no
+	has_line /tmp/ex.report "$title" || ok=no
+	has_line /tmp/ex.report "^$3 0x[0-9a-f]+.* \(in kfence-#[0-9]+\):$" || ok=no
+	has_line /tmp/ex.report "^kfence-#[0-9]+: 0x[0-9a-f]+-0x[0-9a-f]+, size=13, cache=$kcache$" || ok=no
+	has_line /tmp/ex.report '^allocated by task [0-9]+ on cpu [0-9]+ at ' || ok=no
+	has_line /tmp/ex.report '^freed by task [0-9]+ on cpu [0-9]+ at ' || ok=no
+	has_line /tmp/ex.report "^ membugs_$bug\+0x[0-9a-f]+/0x[0-9a-f]+ \[membugs\]$" || ok=no
+	if [ "$ok" = yes ]; then
+		grep -E "$title|^$3 |^kfence-#" /tmp/ex.report | sed 's/^/# /'
+		ktap_test_pass "membugs bug=$bug: KFENCE reports $2, membugs_$bug in the stack"
+	else
+		sed 's/^/#   /' /tmp/ex.log | head -n 80
+		ktap_test_fail "membugs bug=$bug: KFENCE reports $2, membugs_$bug in the stack"
+	fi
+	if loaded membugs; then
+		ktap_check "membugs bug=$bug: rmmod works" rmmod membugs
+	else
+		ktap_test_fail "membugs bug=$bug: rmmod works (not loaded)"
+	fi
+}
+
+# ---- membugs under SLUB debugging ----------------------------------------
+# slub_bug BUG WHAT [SKIP]: load membugs bug=BUG inside a window; SLUB's
+# report must be there: "BUG <cache> (Tainted: ...): ..." naming WHAT (in
+# the title on 6.1, "[WHAT] 0x...-0x... @offset=..." before it from 6.12),
+# who allocated the object (SLUB's owner tracking), membugs_BUG in the
+# stack. The lines of the report that the console judge takes for
+# problems: the red zone's dump and fix, the poison's, the Call Trace, and
+# (from 6.12) a WARNING in mm/slub.c (object_err). With SKIP, both tests
+# skip, saying why.
+slub_ere='^BUG kmalloc-[0-9]+ \(.*\): (Right Redzone overwritten|Poison overwritten|Object already free|Object corrupt)$'
+slub_ere="$slub_ere"'|^\[(Right Redzone|Poison) overwritten\] 0x[0-9a-f]+-0x[0-9a-f]+ @offset=[0-9]+\. First byte 0x78 instead of 0x(cc|6b)$'
+slub_ere="$slub_ere"'|^Redzone +[0-9a-f]+: |^FIX kmalloc-[0-9]+: Restoring (Right Redzone|Poison) 0x[0-9a-f]+-0x[0-9a-f]+=0x(cc|6b)$'
+slub_ere="$slub_ere"'|^WARNING: .*mm/slub\.c:[0-9]+ |^Call Trace:$'
+slub_bug() {
+	bug=$1
+	if [ -n "${3:-}" ]; then
+		ktap_test_skip "membugs bug=$bug: SLUB debugging reports $2 ($3)"
+		ktap_test_skip "membugs bug=$bug: rmmod works after SLUB's report ($3)"
+		return
+	fi
+	m=$(mark)
+	expect_begin "$slub_ere"
+	got=$(insmod_errno "$EX/membugs.ko" "bug=$bug")
+	expect_end
+	since "$m" >/tmp/ex.log
+	ok=yes
+	[ "$got" = OK ] || {
+		ktap_print_msg "insmod gave $got"
+		ok=no
+	}
+	loaded membugs || ok=no
+	has_line /tmp/ex.log "^membugs: bug=$bug made: .* \\($kcache, which SLUB debugs\\)$" || ok=no
+	[ "$(count /tmp/ex.log "^BUG $kcache \(.*\): ")" = 1 ] || {
+		ktap_print_msg "not one SLUB report on $kcache"
+		ok=no
+	}
+	has_line /tmp/ex.log "^BUG $kcache \(.*\): $2$|^\[$2\] " || ok=no
+	has_line /tmp/ex.log "^Allocated in membugs_alloc\+0x[0-9a-f]+/0x[0-9a-f]+ \[membugs\] age=" || ok=no
+	has_line /tmp/ex.log "^ membugs_$bug\+0x[0-9a-f]+/0x[0-9a-f]+ \[membugs\]$" || ok=no
+	if [ "$ok" = yes ]; then
+		grep -E "^BUG $kcache |^\[$2\] |^FIX $kcache: " /tmp/ex.log | sed 's/^/# /'
+		ktap_test_pass "membugs bug=$bug: SLUB debugging reports $2"
+	else
+		sed 's/^/#   /' /tmp/ex.log | head -n 80
+		ktap_test_fail "membugs bug=$bug: SLUB debugging reports $2"
+	fi
+	if loaded membugs; then
+		ktap_check "membugs bug=$bug: rmmod works after SLUB's report" rmmod membugs
+	else
+		ktap_test_fail "membugs bug=$bug: rmmod works after SLUB's report (not loaded)"
+	fi
+}
+
 addr='[0-9a-f]{16}'
-kasan_bug oob slab-out-of-bounds membugs_oob \
-	"^Write of size 1 at addr $addr by task insmod/[0-9]+$"
-kasan_bug uaf use-after-free membugs_uaf \
-	"^Read of size 1 at addr $addr by task insmod/[0-9]+$"
-# KASAN names the function that caught the second free: in 6.1, the slab
-# allocator's __kmem_cache_free() (kfree() in later kernels). membugs is
-# further down the stack.
-kasan_bug double_free double-free '(__kmem_cache_free|kfree)' \
-	"^Free of addr $addr by task insmod/[0-9]+$"
+case "$tool" in
+KASAN)
+	kasan_bug oob slab-out-of-bounds membugs_oob \
+		"^Write of size 1 at addr $addr by task insmod/[0-9]+$"
+	kasan_bug uaf use-after-free membugs_uaf \
+		"^Read of size 1 at addr $addr by task insmod/[0-9]+$"
+	# KASAN names the function that caught the second free: in 6.1, the
+	# slab allocator's __kmem_cache_free() (kfree() in later kernels).
+	# membugs is further down the stack.
+	kasan_bug double_free double-free '(__kmem_cache_free|kfree)' \
+		"^Free of addr $addr by task insmod/[0-9]+$"
+	;;
+KFENCE)
+	# The byte past the object is one of KFENCE's canary bytes, which it
+	# checks at kfree(); the read after free faults on the freed object's
+	# page; the second kfree() finds the object free.
+	kfence_bug oob "memory corruption" "Corrupted memory at"
+	kfence_bug uaf "use-after-free read" "Use-after-free read at"
+	kfence_bug double_free "invalid free" "Invalid free of"
+	;;
+SLUB)
+	slub_bug oob "Right Redzone overwritten"
+	slub_bug uaf "Poison overwritten"
+	# Before 6.12 kfree() cut the slab's free list before SLUB's check saw
+	# the double free (include/compat.h): membugs refuses it there.
+	case "$(uname -r)" in
+	[1-5].* | 6.[0-9].* | 6.1[01].*)
+		refused double_free "this kernel's SLUB debugging sees a double free only after kfree\(\) has cut the slab's free list, and no boot option changes that \(KASAN would report it\)"
+		;;
+	*) slub_bug double_free "Object already free" ;;
+	esac
+	;;
+*)
+	for bug in oob uaf double_free; do
+		refused "$bug" "$(refuse_reason "$bug")"
+	done
+	;;
+esac
+
+# Booted with KFENCE and slab debugging both: with KFENCE switched off
+# (sample_interval 0), the same bugs again, for SLUB.
+why=
+if [ "$tool" != KFENCE ] || [ "$slub" = no ]; then
+	why="for a boot with both kfence.sample_interval and slub_debug=FZPU"
+elif ! echo 0 >"$KF"; then
+	why="KFENCE could not be switched off"
+fi
+slub_bug oob "Right Redzone overwritten" "$why"
+slub_bug uaf "Poison overwritten" "$why"
+slub_bug double_free "Object already free" "$why"
 
 # ---- membugs under kmemleak ----------------------------------------------
 # The leaked object is found once it is older than kmemleak's minimum age
@@ -267,7 +442,7 @@ kasan_bug double_free double-free '(__kmem_cache_free|kfree)' \
 # check (t-zzz-kmemleak) does not see it; clearing must hide nothing else of
 # memlab's.
 if [ "$kmemleak" = no ]; then
-	refused leak "$(refuse_reason kmemleak)"
+	refused leak "$(refuse_reason leak)"
 else
 	m=$(mark)
 	expect_begin '^kmemleak: [0-9]+ new suspected memory leaks \(see /sys/kernel/debug/kmemleak\)$'

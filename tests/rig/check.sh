@@ -156,6 +156,7 @@ guest_run() {
 		stage make-demo sh "$MEMLAB_TOP/tests/host/t-make-demo.sh" 6.12 "$out/make-demo"
 		stage make-targets sh "$MEMLAB_TOP/tests/host/t-make-targets.sh" 6.1 "$out/make-targets"
 		stage small-machine sh "$MEMLAB_TOP/tests/host/t-smallram.sh" "$3" "$ko" "$out/smallram"
+		stage membugs-debian sh "$MEMLAB_TOP/tests/host/t-membugs-debian.sh" 6.12 "$out/membugs-debian"
 	fi
 	# make vm KERNEL=6.1-arm64: the cross-built module, booted in
 	# qemu-system-aarch64, driven as a learner drives it.
