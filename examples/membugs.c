@@ -234,25 +234,21 @@ static noinline int membugs_oob(void)
 /*
  * SLUB poisons a freed object and checks the poison when it hands the
  * object out again, or when asked to: writing 1 to the cache's validate
- * file checks every object of the cache at once.
+ * file checks every object of the cache at once. The file is opened before
+ * the object is freed: opening it allocates (kernfs), from kmalloc-128
+ * too, and would take the freed object back first (seen on 6.1-arm64,
+ * whose smallest kmalloc cache that is).
  */
-static void membugs_slub_validate(void)
-{
-	struct file *f = membugs_slab_file("validate", O_WRONLY);
-	loff_t pos = 0;
-
-	if (IS_ERR(f))
-		return;
-	kernel_write(f, "1", 1, &pos);
-	filp_close(f, NULL);
-}
-
 static noinline int membugs_uaf(void)
 {
+	struct file *validate = NULL;
 	char *p = membugs_alloc();
+	loff_t pos = 0;
 
 	if (IS_ERR(p))
 		return PTR_ERR(p);
+	if (membugs_tool == MEMBUGS_SLUB)
+		validate = membugs_slab_file("validate", O_WRONLY);
 	kfree(p);
 	OPTIMIZER_HIDE_VAR(p);
 	if (membugs_tool == MEMBUGS_SLUB) {
@@ -261,7 +257,10 @@ static noinline int membugs_uaf(void)
 		 * it finds its poison overwritten when it checks the object.
 		 */
 		WRITE_ONCE(p[0], 'x');
-		membugs_slub_validate();
+		if (!IS_ERR(validate)) {
+			kernel_write(validate, "1", 1, &pos);
+			filp_close(validate, NULL);
+		}
 		return 0;
 	}
 	/*

@@ -123,6 +123,34 @@ kmalloc_bucket() {
 		if (n >= b && (m == 0 || n < m)) m = n } END { print m }' /proc/slabinfo
 }
 
+# kmalloc_traced: "alloc kmalloc 100" from this shell (the events are
+# filtered on its pid, $$: call it as a command, not in a $(...) subshell,
+# whose writes come from another pid), and KM_ADDR set to the object's
+# address as the kernel's kmem:kmalloc event prints it with nohash-ptr: hex
+# without 0x, or empty. The trace options are put back as they were.
+kmalloc_traced() {
+	_t=/sys/kernel/tracing
+	[ -d $_t/events/kmem ] || mount -t tracefs tracefs $_t
+	_hash=$(grep -c '^hash-ptr' $_t/trace_options)
+	echo 0 >$_t/tracing_on
+	echo >$_t/set_event
+	: >$_t/trace
+	echo nohash-ptr >$_t/trace_options
+	echo $$ >$_t/set_event_pid
+	echo 'bytes_req == 100' >$_t/events/kmem/kmalloc/filter
+	echo 1 >$_t/events/kmem/kmalloc/enable
+	echo 1 >$_t/tracing_on
+	echo 'alloc kmalloc 100' >"$CTL"
+	echo 0 >$_t/tracing_on
+	echo 0 >$_t/events/kmem/kmalloc/enable
+	echo 0 >$_t/events/kmem/kmalloc/filter
+	echo >$_t/set_event_pid
+	[ "$_hash" -eq 0 ] || echo hash-ptr >$_t/trace_options
+	echo 1 >$_t/tracing_on
+	# shellcheck disable=SC2034 # the caller reads it
+	KM_ADDR=$(sed -n 's/.*kmalloc: .*call_site=ml_kmalloc_alloc.* ptr=\(0x\)\{0,1\}\([0-9a-f]*\) .*/\2/p' $_t/trace | tail -n 1)
+}
+
 # settle: give back what caches hold but do not use (page cache, dentries,
 # empty slabs), so that before/after comparisons of meminfo see real growth.
 settle() {

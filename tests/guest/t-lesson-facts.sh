@@ -326,23 +326,8 @@ ktap_expect_eq "lessons 3, 9: a pageblock is $want pages, 'Pages per block' and 
 # 4 KiB pages; 52 or 48 with 16 KiB: 4; 47: 3). The address is the
 # kernel's own, from the kmem:kmalloc event (nohash-ptr). A leaf one level
 # up maps PAGE << bits (2M, 32M), two levels up PAGE << 2 * bits (1G, 64G).
-opts_hash=$(grep -c '^hash-ptr' $T/trace_options)
-echo 0 >$T/tracing_on
-echo >$T/set_event
-: >$T/trace
-echo nohash-ptr >$T/trace_options
-echo $$ >$T/set_event_pid
-echo 'bytes_req == 100' >$T/events/kmem/kmalloc/filter
-echo 1 >$T/events/kmem/kmalloc/enable
-echo 1 >$T/tracing_on
-echo 'alloc kmalloc 100' >"$CTL"
-echo 0 >$T/tracing_on
-echo 0 >$T/events/kmem/kmalloc/enable
-echo 0 >$T/events/kmem/kmalloc/filter
-echo >$T/set_event_pid
-[ "$opts_hash" -eq 0 ] || echo hash-ptr >$T/trace_options
-echo 1 >$T/tracing_on
-kaddr=$(sed -n 's/.*kmalloc: .*call_site=ml_kmalloc_alloc.* ptr=\(0x\)\{0,1\}\([0-9a-f]*\) .*/\2/p' $T/trace | tail -n 1)
+kmalloc_traced
+kaddr=$KM_ADDR
 echo "alloc vmalloc $((4 * PAGE))" >"$CTL"
 echo "alloc alloc_pages $((8 * PAGE))" >"$CTL"
 if [ "$arch" = x86_64 ]; then

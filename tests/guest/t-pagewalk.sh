@@ -96,27 +96,11 @@ ktap_check "a user without the rights cannot read it" \
 	eval '! as_nobody "cat $PW" >/dev/null 2>&1'
 
 [ -d $T/events/kmem ] || mount -t tracefs tracefs $T
-opts_hash=$(grep -c '^hash-ptr' $T/trace_options)
 kptr=$(cat /proc/sys/kernel/kptr_restrict)
 
 # kmalloc: the address from the kernel's own event.
-echo 0 >$T/tracing_on
-echo >$T/set_event
-: >$T/trace
-echo nohash-ptr >$T/trace_options
-echo $$ >$T/set_event_pid
-echo 'bytes_req == 100' >$T/events/kmem/kmalloc/filter
-echo 1 >$T/events/kmem/kmalloc/enable
-echo 1 >$T/tracing_on
-# From this shell itself, whose pid the events are filtered on.
-echo 'alloc kmalloc 100' >"$CTL"
-echo 0 >$T/tracing_on
-echo 0 >$T/events/kmem/kmalloc/enable
-echo 0 >$T/events/kmem/kmalloc/filter
-echo >$T/set_event_pid
-[ "$opts_hash" -eq 0 ] || echo hash-ptr >$T/trace_options
-echo 1 >$T/tracing_on
-kptr_hex=$(sed -n 's/.*kmalloc: .*call_site=ml_kmalloc_alloc.* ptr=\(0x\)\{0,1\}\([0-9a-f]*\) .*/\2/p' $T/trace | tail -n 1)
+kmalloc_traced
+kptr_hex=$KM_ADDR
 km_id=$(awk '$2 == "kmalloc" { print $1; exit }' "$PT")
 if [ -z "$kptr_hex" ] || [ -z "$km_id" ]; then
 	ktap_print_msg "no kmem:kmalloc event from memlab, or no kmalloc row: $(tail -n 3 $T/trace)"

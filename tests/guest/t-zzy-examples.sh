@@ -151,14 +151,16 @@ else
 		tries="$tries $n:$result"
 		if [ "$result" = OK ]; then
 			rmmod memalloc
-		elif grep -q '^memalloc: ' /tmp/ex.log || [ "$misses" -ge 8 ]; then
+		elif grep -q '^memalloc: ' /tmp/ex.log || [ "$misses" -ge 64 ]; then
 			break
 		else
 			# A failure before memalloc's init ran: the count moved by
 			# one or two between loads (the debug kernel's own
 			# allocations now and then: 203 counted, then every try from
-			# 203 to 197 loaded and 196 failed before init). Go on back,
-			# a few tries at most.
+			# 203 to 197 loaded and 196 failed before init), or the
+			# loader's own, before init, came later in the count (a run
+			# failed 196, 193, then every other one from 66 down). Go on
+			# back, 64 such failures at most.
 			misses=$((misses + 1))
 		fi
 		n=$((n - 1))
@@ -227,6 +229,45 @@ refuse_reason() {
 	fi
 }
 
+# membugs_make BUG WINDOW MADE: insmod membugs bug=BUG inside a window of
+# the ERE WINDOW; the kernel log since then in /tmp/ex.log, its report
+# (from the first rule of = to the second) in /tmp/ex.report. ok=no unless
+# insmod succeeded, membugs stays loaded and its line says "bug=BUG made: "
+# then MADE (an ERE).
+membugs_make() {
+	m=$(mark)
+	expect_begin "$2"
+	got=$(insmod_errno "$EX/membugs.ko" "bug=$1")
+	expect_end
+	since "$m" >/tmp/ex.log
+	awk '/^====================/ { n++; if (n <= 2) print; next } n == 1' /tmp/ex.log >/tmp/ex.report
+	ok=yes
+	[ "$got" = OK ] || {
+		ktap_print_msg "insmod gave $got"
+		ok=no
+	}
+	loaded membugs || ok=no
+	has_line /tmp/ex.log "^membugs: bug=$1 made: $3" || ok=no
+}
+
+# membugs_verdict DESC FILE SHOW RMMOD: DESC passes if ok, with FILE's
+# lines matching SHOW, else fails with the log; then "RMMOD" (rmmod
+# membugs) must work.
+membugs_verdict() {
+	if [ "$ok" = yes ]; then
+		grep -E "$3" "$2" | sed 's/^/# /'
+		ktap_test_pass "$1"
+	else
+		sed 's/^/#   /' /tmp/ex.log | head -n 80
+		ktap_test_fail "$1"
+	fi
+	if loaded membugs; then
+		ktap_check "$4" rmmod membugs
+	else
+		ktap_test_fail "$4 (not loaded)"
+	fi
+}
+
 # ---- membugs under KASAN -------------------------------------------------
 # kasan_bug BUG TYPE FUNCTION ACCESS: load membugs bug=BUG inside a window;
 # the report must be there, whole: its title naming TYPE and FUNCTION (the
@@ -242,20 +283,7 @@ kasan_bug() {
 		return
 	fi
 	kasan_reports=$((kasan_reports + 1))
-	m=$(mark)
-	expect_begin "^BUG: KASAN: $2 in $3\+0x[0-9a-f]+/0x[0-9a-f]+( \[membugs\])?$|^Call Trace:$"
-	got=$(insmod_errno "$EX/membugs.ko" "bug=$bug")
-	expect_end
-	since "$m" >/tmp/ex.log
-	# The report, from its first rule to its last.
-	awk '/^====================/ { n++; if (n <= 2) print; next } n == 1' /tmp/ex.log >/tmp/ex.report
-	ok=yes
-	[ "$got" = OK ] || {
-		ktap_print_msg "insmod gave $got"
-		ok=no
-	}
-	loaded membugs || ok=no
-	has_line /tmp/ex.log "^membugs: bug=$bug made: " || ok=no
+	membugs_make "$bug" "$title|^Call Trace:$" ""
 	[ "$(count /tmp/ex.report '^====================')" = 2 ] || {
 		ktap_print_msg "the report is not between two rules of ="
 		ok=no
@@ -268,18 +296,8 @@ kasan_bug() {
 	if [ "$bug" != oob ]; then
 		has_line /tmp/ex.report '^Freed by task [0-9]+:$' || ok=no
 	fi
-	if [ "$ok" = yes ]; then
-		grep -E "$title|$4" /tmp/ex.report | sed 's/^/# /'
-		ktap_test_pass "membugs bug=$bug: KASAN reports $2, membugs_$bug in the stack"
-	else
-		sed 's/^/#   /' /tmp/ex.log | head -n 80
-		ktap_test_fail "membugs bug=$bug: KASAN reports $2, membugs_$bug in the stack"
-	fi
-	if loaded membugs; then
-		ktap_check "membugs bug=$bug: rmmod works" rmmod membugs
-	else
-		ktap_test_fail "membugs bug=$bug: rmmod works (not loaded)"
-	fi
+	membugs_verdict "membugs bug=$bug: KASAN reports $2, membugs_$bug in the stack" \
+		/tmp/ex.report "$title|$4" "membugs bug=$bug: rmmod works"
 }
 
 # ---- membugs under KFENCE ------------------------------------------------
@@ -292,19 +310,7 @@ kasan_bug() {
 kfence_bug() {
 	bug=$1
 	title="^BUG: KFENCE: $2 in membugs_$bug\+0x[0-9a-f]+/0x[0-9a-f]+ \[membugs\]$"
-	m=$(mark)
-	expect_begin "$title|^Call Trace:$"
-	got=$(insmod_errno "$EX/membugs.ko" "bug=$bug")
-	expect_end
-	since "$m" >/tmp/ex.log
-	awk '/^====================/ { n++; if (n <= 2) print; next } n == 1' /tmp/ex.log >/tmp/ex.report
-	ok=yes
-	[ "$got" = OK ] || {
-		ktap_print_msg "insmod gave $got"
-		ok=no
-	}
-	loaded membugs || ok=no
-	has_line /tmp/ex.log "^membugs: bug=$bug made: .* \\(one that KFENCE guards\\)$" || ok=no
+	membugs_make "$bug" "$title|^Call Trace:$" ".* \\(one that KFENCE guards\\)$"
 	[ "$(count /tmp/ex.report '^====================')" = 2 ] || {
 		ktap_print_msg "the report is not between two rules of ="
 		ok=no
@@ -316,18 +322,8 @@ kfence_bug() {
 	has_line /tmp/ex.report '^allocated by task [0-9]+ on cpu [0-9]+ at ' || ok=no
 	has_line /tmp/ex.report '^freed by task [0-9]+ on cpu [0-9]+ at ' || ok=no
 	has_line /tmp/ex.report "^ membugs_$bug\+0x[0-9a-f]+/0x[0-9a-f]+ \[membugs\]$" || ok=no
-	if [ "$ok" = yes ]; then
-		grep -E "$title|^$3 |^kfence-#" /tmp/ex.report | sed 's/^/# /'
-		ktap_test_pass "membugs bug=$bug: KFENCE reports $2, membugs_$bug in the stack"
-	else
-		sed 's/^/#   /' /tmp/ex.log | head -n 80
-		ktap_test_fail "membugs bug=$bug: KFENCE reports $2, membugs_$bug in the stack"
-	fi
-	if loaded membugs; then
-		ktap_check "membugs bug=$bug: rmmod works" rmmod membugs
-	else
-		ktap_test_fail "membugs bug=$bug: rmmod works (not loaded)"
-	fi
+	membugs_verdict "membugs bug=$bug: KFENCE reports $2, membugs_$bug in the stack" \
+		/tmp/ex.report "$title|^$3 |^kfence-#" "membugs bug=$bug: rmmod works"
 }
 
 # ---- membugs under SLUB debugging ----------------------------------------
@@ -350,18 +346,7 @@ slub_bug() {
 		ktap_test_skip "membugs bug=$bug: rmmod works after SLUB's report ($3)"
 		return
 	fi
-	m=$(mark)
-	expect_begin "$slub_ere"
-	got=$(insmod_errno "$EX/membugs.ko" "bug=$bug")
-	expect_end
-	since "$m" >/tmp/ex.log
-	ok=yes
-	[ "$got" = OK ] || {
-		ktap_print_msg "insmod gave $got"
-		ok=no
-	}
-	loaded membugs || ok=no
-	has_line /tmp/ex.log "^membugs: bug=$bug made: .* \\($kcache, which SLUB debugs\\)$" || ok=no
+	membugs_make "$bug" "$slub_ere" ".* \\($kcache, which SLUB debugs\\)$"
 	[ "$(count /tmp/ex.log "^BUG $kcache \(.*\): ")" = 1 ] || {
 		ktap_print_msg "not one SLUB report on $kcache"
 		ok=no
@@ -369,18 +354,9 @@ slub_bug() {
 	has_line /tmp/ex.log "^BUG $kcache \(.*\): $2$|^\[$2\] " || ok=no
 	has_line /tmp/ex.log "^Allocated in membugs_alloc\+0x[0-9a-f]+/0x[0-9a-f]+ \[membugs\] age=" || ok=no
 	has_line /tmp/ex.log "^ membugs_$bug\+0x[0-9a-f]+/0x[0-9a-f]+ \[membugs\]$" || ok=no
-	if [ "$ok" = yes ]; then
-		grep -E "^BUG $kcache |^\[$2\] |^FIX $kcache: " /tmp/ex.log | sed 's/^/# /'
-		ktap_test_pass "membugs bug=$bug: SLUB debugging reports $2"
-	else
-		sed 's/^/#   /' /tmp/ex.log | head -n 80
-		ktap_test_fail "membugs bug=$bug: SLUB debugging reports $2"
-	fi
-	if loaded membugs; then
-		ktap_check "membugs bug=$bug: rmmod works after SLUB's report" rmmod membugs
-	else
-		ktap_test_fail "membugs bug=$bug: rmmod works after SLUB's report (not loaded)"
-	fi
+	membugs_verdict "membugs bug=$bug: SLUB debugging reports $2" \
+		/tmp/ex.log "^BUG $kcache |^\[$2\] |^FIX $kcache: " \
+		"membugs bug=$bug: rmmod works after SLUB's report"
 }
 
 addr='[0-9a-f]{16}'
