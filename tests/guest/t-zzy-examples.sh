@@ -382,7 +382,11 @@ KFENCE)
 	;;
 SLUB)
 	slub_bug oob "Right Redzone overwritten"
-	slub_bug uaf "Poison overwritten"
+	# A slab that SLUB's check finds inconsistent is disabled, and every
+	# later free into it warns for the rest of the boot (6.12-arm64-16k,
+	# a busy kmalloc-16: "10 slabs counted but counter=11"): in the test
+	# boots, which go on, the use-after-free is left to the boot of its own.
+	slub_bug uaf "Poison overwritten" "in tests/host/t-membugs-debian.sh's boot only"
 	# Before 6.12 kfree() cut the slab's free list before SLUB's check saw
 	# the double free (include/compat.h): membugs refuses it there.
 	case "$(uname -r)" in
