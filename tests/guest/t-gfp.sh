@@ -165,11 +165,7 @@ else
 		echo madvise >"$thp"
 	fi
 	settle
-	# All but 64 MiB above the zones' min watermarks: MemAvailable counts
-	# down to the low ones only, and with 16 KiB pages min is 160 MiB
-	# (memhog, 64 MiB short of MemAvailable, was OOM-killed there).
-	minmb=$(awk -v p="$PAGE" '$1 == "min" { m += $2 } END { print int(m * p / 1048576) }' /proc/zoneinfo)
-	hog=$(($(meminfo_kb MemAvailable) / 1024 - 64 - minmb))
+	hog=$(($(meminfo_kb MemAvailable) / 1024 - 64))
 	memhog_start "$hog" 600
 	B=$((PAGE << 4))
 	min=$(big 3)
