@@ -250,6 +250,17 @@ membugs_make() {
 	has_line /tmp/ex.log "^membugs: bug=$1 made: $3" || ok=no
 }
 
+# membugs_one_report TOOL: ok=no unless /tmp/ex.report is one report of
+# TOOL (KASAN, KFENCE) between two rules of =, with the title $title.
+membugs_one_report() {
+	[ "$(count /tmp/ex.report '^====================')" = 2 ] || {
+		ktap_print_msg "the report is not between two rules of ="
+		ok=no
+	}
+	[ "$(count /tmp/ex.report "^BUG: $1: ")" = 1 ] || ok=no
+	has_line /tmp/ex.report "$title" || ok=no
+}
+
 # membugs_verdict DESC FILE SHOW RMMOD: DESC passes if ok, with FILE's
 # lines matching SHOW, else fails with the log; then "RMMOD" (rmmod
 # membugs) must work.
@@ -284,12 +295,7 @@ kasan_bug() {
 	fi
 	kasan_reports=$((kasan_reports + 1))
 	membugs_make "$bug" "$title|^Call Trace:$" ""
-	[ "$(count /tmp/ex.report '^====================')" = 2 ] || {
-		ktap_print_msg "the report is not between two rules of ="
-		ok=no
-	}
-	[ "$(count /tmp/ex.report '^BUG: KASAN: ')" = 1 ] || ok=no
-	has_line /tmp/ex.report "$title" || ok=no
+	membugs_one_report KASAN
 	has_line /tmp/ex.report "$4" || ok=no
 	has_line /tmp/ex.report "^ membugs_$bug\+0x[0-9a-f]+/0x[0-9a-f]+ \[membugs\]$" || ok=no
 	has_line /tmp/ex.report '^Allocated by task [0-9]+:$' || ok=no
@@ -311,12 +317,7 @@ kfence_bug() {
 	bug=$1
 	title="^BUG: KFENCE: $2 in membugs_$bug\+0x[0-9a-f]+/0x[0-9a-f]+ \[membugs\]$"
 	membugs_make "$bug" "$title|^Call Trace:$" ".* \\(one that KFENCE guards\\)$"
-	[ "$(count /tmp/ex.report '^====================')" = 2 ] || {
-		ktap_print_msg "the report is not between two rules of ="
-		ok=no
-	}
-	[ "$(count /tmp/ex.report '^BUG: KFENCE: ')" = 1 ] || ok=no
-	has_line /tmp/ex.report "$title" || ok=no
+	membugs_one_report KFENCE
 	has_line /tmp/ex.report "^$3 0x[0-9a-f]+.* \(in kfence-#[0-9]+\):$" || ok=no
 	has_line /tmp/ex.report "^kfence-#[0-9]+: 0x[0-9a-f]+-0x[0-9a-f]+, size=13, cache=$kcache$" || ok=no
 	has_line /tmp/ex.report '^allocated by task [0-9]+ on cpu [0-9]+ at ' || ok=no
