@@ -16,7 +16,8 @@
 # CHECK_JOBS (how many jobs at once), FUZZ_SECONDS
 # (60), MEMLAB_TESTS (only in-guest tests whose name contains it),
 # CHECK_SLOWEST (10, how many of the slowest in-guest tests the time
-# summary at the end lists), CHECK_HOST (0: no host stages).
+# summary at the end lists), CHECK_FAILED_LINES (40, how many lines of
+# the list of failures printed last), CHECK_HOST (0: no host stages).
 set -u
 # shellcheck source=tests/rig/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -54,7 +55,10 @@ record() {
 		"${why:+  [$why]}")
 	printf '%s\n%s\n%s\n' "$line" "$p $f $s" "$3 $1" >"$out/records/$job-$rec_n"
 	echo "$line" >&2
-	tr -d '\r' <"$2" | grep -E '^not ok' | sed "s|^|    $1: |" >&2
+	{
+		tr -d '\r' <"$2" | grep -E '^not ok'
+		sed 's/^/not ok: /' "$2.problems"
+	} | sed "s|^|    $1: |" | tee "$out/records/$job-$rec_n.failed" >&2
 }
 
 # stage NAME COMMAND...: run a host-side KTAP producer, record its results.
@@ -250,7 +254,7 @@ for j in $all_jobs; do
 done
 # The records, in their order: the summary, the counts, the stages' times.
 summary=$out/summary.txt
-for r in $(find "$out/records" -type f | sed 's|.*/||' | sort -t- -k1,1n -k2,2n); do
+for r in $(find "$out/records" -type f ! -name '*.failed' | sed 's|.*/||' | sort -t- -k1,1n -k2,2n); do
 	sed -n 1p "$out/records/$r" >>"$summary"
 	sed -n 2p "$out/records/$r" >>"$out/counts"
 	sed -n 3p "$out/records/$r" >>"$out/times"
@@ -284,6 +288,13 @@ printf '%-22s %5s  (%ss, %dm%02ds; the stages add up to %ss)\n' "total time" "" 
 	$((total / 60)) $((total % 60)) "$sum" |
 	tee -a "$summary" >&2
 say "make check took ${total}s; results in $out"
+# What failed comes last, where a log's tail shows it.
+if [ "$failed" -gt 0 ]; then
+	echo "what failed (the KTAP files in $out say more):"
+	for r in $(find "$out/records" -type f ! -name '*.failed' | sed 's|.*/||' | sort -t- -k1,1n -k2,2n); do
+		cat "$out/records/$r.failed"
+	done | head -n "${CHECK_FAILED_LINES:-40}"
+fi
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else
