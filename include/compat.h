@@ -56,6 +56,22 @@ static inline u64 ml_kmalloc_bucket(u64 size)
 }
 
 /*
+ * Memory allocation profiling (6.10, /proc/allocinfo) charges each
+ * allocation to the call site whose alloc_hooks() it runs under: kmalloc()
+ * and the rest are macros that make their caller that site. memlab's
+ * mempool allocates inside pool.c, under the pool's lock; strat_mempool.c
+ * wraps that call in ml_alloc_hooks() to be its site, as each strategy is
+ * in its own file, and pool.c calls mempool_alloc_noprof(), which sets
+ * none. Before 6.10 neither exists, and nothing is charged.
+ */
+#ifdef alloc_hooks
+#define ml_alloc_hooks(alloc)	alloc_hooks(alloc)
+#else
+#define ml_alloc_hooks(alloc)	(alloc)
+#define mempool_alloc_noprof	mempool_alloc
+#endif
+
+/*
  * Registering a shrinker: 6.7 replaced register_shrinker() on a struct of
  * the caller's with shrinker_alloc(), shrinker_register() and
  * shrinker_free() (and SHRINKER_ALLOCATED came with them).

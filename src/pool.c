@@ -260,7 +260,8 @@ void *ml_pool_mempool_alloc(struct ml_pool *pool, gfp_t gfp)
 	/* Ours, around the mempool's own: whose element left the reserve. */
 	spin_lock(&pool->lock);
 	before = READ_ONCE(mp->curr_nr);
-	elem = mempool_alloc(mp, gfp);
+	/* Charged to the caller's site (compat.h, ml_alloc_hooks()). */
+	elem = mempool_alloc_noprof(mp, gfp);
 	taken = (u64)(before - READ_ONCE(mp->curr_nr)) * pool->elem_size;
 	pool->overhead -= taken;
 	spin_unlock(&pool->lock);

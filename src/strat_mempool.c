@@ -16,11 +16,13 @@
  */
 #include <linux/mempool.h>
 
+#include "compat.h"
 #include "memlab.h"
 
+/* Here, not in pool.c, is the site /proc/allocinfo charges elements to. */
 static int ml_mempool_alloc(struct ml_obj *obj, gfp_t gfp)
 {
-	obj->ptr = ml_pool_mempool_alloc(obj->pool, gfp & ~__GFP_DIRECT_RECLAIM);
+	obj->ptr = ml_alloc_hooks(ml_pool_mempool_alloc(obj->pool, gfp & ~__GFP_DIRECT_RECLAIM));
 	if (!obj->ptr)
 		return -ENOMEM;
 	obj->bytes_alloc = obj->pool->elem_size;

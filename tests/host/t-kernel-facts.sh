@@ -17,7 +17,7 @@
 
 kernels=
 for k in ${KERNELS:-$(rig_kernels | cut -d' ' -f1)}; do
-	[ "$k" = debug ] || kernels="$kernels $k"
+	is_debug "$k" || kernels="$kernels $k"
 done
 # Four checks a kernel, a fifth where a build root is used.
 plan=3

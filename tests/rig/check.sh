@@ -10,9 +10,10 @@
 # on two CPUs. The results are printed in one order whatever the timing.
 #
 # Environment: KERNELS (default all: "6.1 6.12 7.3 6.12-rt 6.1-arm64
-# 6.12-arm64-16k debug", the names lib.sh's
-# kernel_load knows, or "none" for the host stages alone; debug is the
-# debug kernel that tests/rig/debug-kernel.sh builds once and caches),
+# 6.12-arm64-16k debug debug-6.1", the names lib.sh's
+# kernel_load knows, or "none" for the host stages alone; debug and
+# debug-6.1 are the debug kernels that tests/rig/debug-kernel.sh builds
+# once and caches, the second's lane running KUnit alone),
 # CHECK_JOBS (how many jobs at once), FUZZ_SECONDS
 # (60), MEMLAB_TESTS (only in-guest tests whose name contains it),
 # CHECK_SLOWEST (10, how many of the slowest in-guest tests the time
@@ -114,10 +115,10 @@ guest_run() {
 		printf '#!/bin/sh\necho "not ok 1 lessons, debug blocks: %s"\n' \
 			"$(tail -n 1 "$dir/readme-debug.err")" >"$dir/t-zzx-readme-debug.sh"
 	fi
-	# The debug kernel has KUnit: its initramfs also gets memlab_kunit.ko,
+	# The debug kernels have KUnit: their initramfs also gets memlab_kunit.ko,
 	# which tests/guest/t-kunit.sh loads (elsewhere that test skips).
 	kunit_ko=
-	if [ "$name" = debug ] && ! kunit_ko=$(MEMLAB_MODULE=kunit sh "$MEMLAB_TOP/tests/rig/build-module.sh" \
+	if is_debug "$name" && ! kunit_ko=$(MEMLAB_MODULE=kunit sh "$MEMLAB_TOP/tests/rig/build-module.sh" \
 		"$2" "$MEMLAB_OUT/build/$name-kunit" 2>"$dir/build-kunit.err"); then
 		cat "$dir/build-kunit.err" >&2
 		echo "not ok 1 build memlab_kunit.ko for $name" >"$dir/kunit-build.ktap"
@@ -129,7 +130,7 @@ guest_run() {
 	# over 3000 s at a load of 8), and TCG runs arm64's code slower than
 	# x86's (6.1-arm64's suite took 1135 s at a load of 8).
 	vm_timeout=1500
-	if [ "$name" = debug ]; then
+	if is_debug "$name"; then
 		vm_timeout=4500
 	elif is_cross "$name"; then
 		vm_timeout=3000
@@ -150,9 +151,14 @@ guest_run() {
 	# the other lanes boot with "mlshort=1" (tests/guest/lib.sh: repeats).
 	append=$4
 	[ "$name" = "$REFERENCE_LANE" ] || append="$append mlshort=1"
+	# The 6.1 debug kernel's lane runs memlab's KUnit suites alone: what
+	# only it checks is 6.1's side of compat.h in the kernel, under KASAN;
+	# the rest, the debug kernel of 6.12 and the 6.1 lane check.
+	tests=${MEMLAB_TESTS:-}
+	[ "$name" != debug-6.1 ] || tests=${MEMLAB_TESTS:-t-kunit}
 	vm_rc=0
 	sh "$MEMLAB_TOP/tests/rig/vm.sh" -k "$3" -i "$dir/initramfs.cpio.gz" -o "$dir" \
-		-t "${VM_TIMEOUT:-$vm_timeout}" -a "$append" -f "${MEMLAB_TESTS:-}" || vm_rc=$?
+		-t "${VM_TIMEOUT:-$vm_timeout}" -a "$append" -f "$tests" || vm_rc=$?
 	if [ "$vm_rc" -ne 0 ] && ! tr -d '\r' <"$dir/results.ktap" | grep -q '^not ok'; then
 		printf '# memlab-host: vm.sh\nnot ok 1 vm.sh exited with status %s\n' "$vm_rc" >>"$dir/results.ktap"
 	fi
@@ -178,7 +184,7 @@ guest_run() {
 
 # kernel_job NAME: set kernel NAME up, then its in-guest suite.
 kernel_job() {
-	[ "$1" != debug ] || say "== kernel debug: set up (the first time, this builds it: several minutes)"
+	! is_debug "$1" || say "== kernel $1: set up (the first time, this builds it: several minutes)"
 	if ! kernel_load "$1" 2>"$out/kernel-$1.err"; then
 		cat "$out/kernel-$1.err" >&2
 		echo "not ok 1 set up kernel $1: $(tail -n 1 "$out/kernel-$1.err")" >"$out/kernel-$1.ktap"
@@ -193,7 +199,7 @@ kernel_job() {
 # architecture), remove.
 dkms_kernels=
 for k in $kernels; do
-	[ "$k" = debug ] || is_cross "$k" || dkms_kernels="$dkms_kernels $k"
+	is_debug "$k" || is_cross "$k" || dkms_kernels="$dkms_kernels $k"
 done
 dkms_job() {
 	stage dkms env KERNELS="${dkms_kernels# }" sh "$MEMLAB_TOP/tests/rig/dkms-check.sh"

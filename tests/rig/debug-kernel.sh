@@ -1,6 +1,10 @@
 #!/bin/sh
-# Build (or reuse) the memlab debug kernel: Debian's linux-source-6.1,
-# `make tinyconfig` plus tests/debug.config.
+# Build (or reuse) a memlab debug kernel: `make tinyconfig` of Debian's
+# linux-source-<VERSION> plus tests/debug.config, plus
+# tests/debug-<VERSION>.config where there is one (6.12's witnesses:
+# allocation profiling, the page-table dump, page_owner).
+#
+# Usage: debug-kernel.sh [VERSION]   (6.12, the default, or 6.1)
 #
 # Prints, as its only stdout line, the absolute path of the O= build
 # directory: usable as KDIR for external modules
@@ -8,11 +12,19 @@
 # Progress and errors go to stderr.
 #
 # Cache: ${MEMLAB_CACHE:-$HOME/.cache/memlab}
-#   src/linux-source-6.1/              extracted once per package version
-#   debug-kernel/<hash>/               one build per (fragment, version)
+#   src/linux-source-<VERSION>/        extracted once per package version
+#   debug-kernel/<hash>/               one build per (fragments, version)
 set -eu
 
-PKG=linux-source-6.1
+version=${1:-6.12}
+case $version in
+6.1 | 6.12) ;;
+*)
+    printf 'debug-kernel: error: no debug kernel of version %s (6.1 or 6.12)\n' "$version" >&2
+    exit 1
+    ;;
+esac
+PKG=linux-source-$version
 TARBALL=/usr/src/$PKG.tar.xz
 
 say() { printf 'debug-kernel: %s\n' "$*" >&2; }
@@ -22,6 +34,8 @@ here=$(cd "$(dirname "$0")" && pwd -P)
 repo=$(cd "$here/../.." && pwd -P)
 fragment=$repo/tests/debug.config
 [ -f "$fragment" ] || die "missing config fragment $fragment"
+extra=$repo/tests/debug-$version.config
+[ -f "$extra" ] || extra=
 
 ver=$(dpkg-query -W -f='${Version}' "$PKG" 2>/dev/null || true)
 status=$(dpkg-query -W -f='${db:Status-Status}' "$PKG" 2>/dev/null || true)
@@ -71,7 +85,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$ver" ]; then
 fi
 
 # ---- build directory --------------------------------------------------
-hash=$({ cat "$fragment"; printf '%s\n' "$ver"; } | sha256sum | cut -c1-16)
+hash=$({ cat "$fragment" ${extra:+"$extra"}; printf '%s\n' "$ver"; } | sha256sum | cut -c1-16)
 out=$cache/debug-kernel/$hash
 done_stamp=$out/.memlab-build-complete
 bzimage=$out/arch/x86/boot/bzImage
@@ -94,7 +108,7 @@ fail() {
 }
 
 say "configuring $out"
-cp "$fragment" "$out/memlab-debug.config"
+cat "$fragment" ${extra:+"$extra"} >"$out/memlab-debug.config"
 {
     make -C "$src" O="$out" tinyconfig &&
         "$src/scripts/kconfig/merge_config.sh" -m -O "$out" \
@@ -124,8 +138,8 @@ while IFS= read -r line; do
         fi
         ;;
     esac
-done <"$fragment"
-[ "$bad" = 0 ] || die "settings of $fragment did not survive into $out/.config (unmet Kconfig dependency?)"
+done <"$out/memlab-debug.config"
+[ "$bad" = 0 ] || die "settings of $fragment${extra:+ and $extra} did not survive into $out/.config (unmet Kconfig dependency?)"
 
 say "building $out (log: $log)"
 make -C "$src" O="$out" -j"$(nproc)" >>"$log" 2>&1 || fail "build failed"

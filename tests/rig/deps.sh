@@ -10,7 +10,7 @@
 #
 # usage: deps.sh [check]        what make check needs, for KERNELS (default
 #                               all: 6.1 6.12 7.3 6.12-rt 6.1-arm64
-#                               6.12-arm64-16k debug)
+#                               6.12-arm64-16k debug debug-6.1)
 #        deps.sh --lint         make check's and make lint's (CI)
 #        deps.sh lint           make lint's only
 #        deps.sh demo|vm|bench [KERNEL]   one kernel's (default KERNEL, 6.1)
@@ -87,8 +87,12 @@ want_kernel() {
 	fi
 	case "$1" in
 	debug)
+		need "bc flex bison libelf-dev libssl-dev linux-source-6.12" \
+			"to build the debug kernel from Debian's 6.12 source (tests/rig/debug-kernel.sh)"
+		;;
+	debug-6.1)
 		need "bc flex bison libelf-dev libssl-dev linux-source-6.1" \
-			"to build the debug kernel from Debian's 6.1 source (tests/rig/debug-kernel.sh)"
+			"to build the 6.1 debug kernel from Debian's 6.1 source (tests/rig/debug-kernel.sh 6.1)"
 		;;
 	*)
 		if is_cross "$1"; then
@@ -242,7 +246,7 @@ fetch_mb() {
 fetch_images() {
 	mkdir -p "$MEMLAB_CACHE/debs"
 	for k in $images; do
-		[ "$k" != debug ] || continue
+		! is_debug "$k" || continue
 		! is_cross "$k" || continue
 		kver=$(kver_to_be "$k")
 		[ -n "$kver" ] || die "no headers for kernel $k ($(kernel_field "$k" 3))"

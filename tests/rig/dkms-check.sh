@@ -23,7 +23,7 @@ log=${TMPDIR:-/tmp}/memlab-dkms-check.$$
 # which kernels each builds.
 places=
 for k in $kernels; do
-	[ "$k" != debug ] || continue
+	! is_debug "$k" || continue
 	! is_cross "$k" || continue
 	p=-
 	! needs_root "$k" || p=$(trixie_root)
@@ -34,7 +34,7 @@ for k in $kernels; do
 done
 kernels_of() {
 	for ko_k in $kernels; do
-		[ "$ko_k" != debug ] || continue
+		! is_debug "$ko_k" || continue
 		ko_p=-
 		! needs_root "$ko_k" || ko_p=$(trixie_root)
 		[ "$ko_p" != "$1" ] || printf '%s ' "$ko_k"

@@ -108,5 +108,10 @@ rig_kernels | while read -r name src pkg; do
 	esac
 	printf '%-14s %-42s %s\n' "$name" "$used" "$state"
 done
-printf '%-14s %-42s %s\n' debug "linux-source-6.1 $(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo '(not installed)')" \
-	"built by tests/rig/debug-kernel.sh from bookworm's linux-source-6.1"
+for dv in 6.12 6.1; do
+	name=debug
+	[ "$dv" = 6.12 ] || name=debug-$dv
+	printf '%-14s %-42s %s\n' "$name" \
+		"linux-source-$dv $(dpkg-query -W -f='${Version}' "linux-source-$dv" 2>/dev/null || echo '(not installed)')" \
+		"built by tests/rig/debug-kernel.sh $dv from bookworm's linux-source-$dv"
+done

@@ -36,8 +36,12 @@ kver_of_meta() {
 # shares that kernel's linux-headers-*-common and linux-kbuild. Its headers
 # and image are fetched as .debs of Debian's arm64 archive into the cache
 # (deps.sh), built against with the cross compiler, booted with
-# qemu-system-aarch64. The debug kernel (name "debug") is built by
-# tests/rig/debug-kernel.sh; kernel_load knows it too.
+# qemu-system-aarch64. The debug kernels are built by
+# tests/rig/debug-kernel.sh from Debian's kernel source; kernel_load knows
+# them too: "debug" from linux-source-6.12, with the witnesses only it has
+# (allocation profiling, the page-table dump, page_owner), and "debug-6.1"
+# from linux-source-6.1, whose lane runs memlab's KUnit suites alone (6.1's
+# side of compat.h, in the kernel).
 rig_kernels() {
 	printf '%s\n' \
 		"6.1 host linux-headers-amd64" \
@@ -55,7 +59,15 @@ export REFERENCE_LANE=6.1
 # Every kernel name that make check runs by default, and that KERNEL= and
 # KERNELS= take.
 rig_kernel_names() {
-	printf '%s\n' "$(rig_kernels | cut -d' ' -f1 | tr '\n' ' ')debug"
+	printf '%s\n' "$(rig_kernels | cut -d' ' -f1 | tr '\n' ' ')debug debug-6.1"
+}
+
+# is_debug NAME: NAME is one of the debug kernels.
+is_debug() {
+	case "$1" in
+	debug | debug-6.1) return 0 ;;
+	esac
+	return 1
 }
 
 # kernel_field NAME FIELD: field 2 (source) or 3 (package) of NAME's line.
@@ -203,7 +215,7 @@ in_root() {
 }
 
 # kernel_load NAME [build]: the facts about kernel NAME (6.1, 6.12, 7.3,
-# debug), as variables; fails with a message when NAME is unknown or not set
+# debug, ...), as variables; fails with a message when NAME is unknown or not set
 # up (run tests/rig/deps.sh first; for debug, this builds the debug kernel
 # once). With "build", only what building against it needs: no image.
 #   K_NAME   the name           K_KVER   its release (uname -r)
@@ -221,13 +233,20 @@ kernel_load() {
 	K_VMAPPEND=
 	K_ARCH=x86_64
 	case "$1" in
-	debug)
-		K_KDIR=$(sh "$MEMLAB_TOP/tests/rig/debug-kernel.sh") ||
-			{ say "cannot build the debug kernel (tests/rig/debug-kernel.sh)"; return 1; }
+	debug | debug-6.1)
+		_dv=6.12
+		[ "$1" = debug ] || _dv=6.1
+		K_KDIR=$(sh "$MEMLAB_TOP/tests/rig/debug-kernel.sh" "$_dv") ||
+			{ say "cannot build the debug kernel $1 (tests/rig/debug-kernel.sh $_dv)"; return 1; }
 		K_KVER=$(cat "$K_KDIR/include/config/kernel.release" 2>/dev/null)
 		K_IMAGE=$K_KDIR/arch/x86/boot/bzImage
 		K_VMAPPEND="kmemleak=on kasan_multi_shot"
 		K_DESC="the debug kernel ($K_KVER, KASAN and kmemleak)"
+		if [ "$1" = debug ]; then
+			# page_owner records stacks only when booted with it.
+			K_VMAPPEND="$K_VMAPPEND page_owner=on"
+			K_DESC="the debug kernel ($K_KVER, KASAN, kmemleak, allocation profiling, page_owner)"
+		fi
 		;;
 	*)
 		if [ -z "$(kernel_field "$1" 2)" ]; then
