@@ -94,7 +94,7 @@ cat $PTD >$DUMP
 ktap_print_msg "the dump: $(wc -l <$DUMP) lines, read in $(($(date +%s) - t0)) s"
 
 ktap_check "memlab's kmalloc object, vmalloc area and pages are at known addresses" \
-	[ -n "$KM_ADDR" ] -a -n "$vm_hex" -a -n "$km_id" -a -n "$vm_id" -a -n "$ap_id"
+	[ -n "$KM_ADDR" -a -n "$vm_hex" -a -n "$km_id" -a -n "$vm_id" -a -n "$ap_id" ]
 km_addr=$((0x${KM_ADDR:-0}))
 check_mapped "kmalloc 100" "$km_id" "$km_addr"
 
