@@ -172,6 +172,16 @@ page_size() {
 	echo "${_ps:-$(stat -f -c %S /tmp)}"
 }
 
+# page_shift [PAGE_SIZE]: log2 of the page size (of this one's, by default).
+page_shift() {
+	_ps=${1:-$(page_size)}
+	_sh=0
+	while [ $((1 << _sh)) -lt "$_ps" ]; do
+		_sh=$((_sh + 1))
+	done
+	echo "$_sh"
+}
+
 # max_order: the largest page order the buddy allocator hands out, from the
 # columns of /proc/buddyinfo (orders 0 to max).
 max_order() {

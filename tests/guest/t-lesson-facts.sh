@@ -266,10 +266,7 @@ memlab_unload
 # differently on arm64 and with 16 KiB pages. The figures the lessons name
 # for each page size are written here once; the running kernel must have
 # them (a page size not named here fails: its lesson text is missing).
-pshift=0
-while [ $((1 << pshift)) -lt "$PAGE" ]; do
-	pshift=$((pshift + 1))
-done
+pshift=$(page_shift "$PAGE")
 # A page table is one page of 8-byte entries: bits of index per level.
 bits=$((pshift - 3))
 arch=$(uname -m)

@@ -22,10 +22,7 @@ PT=$DBG/pagetable
 T=/sys/kernel/tracing
 
 ps=$(page_size)
-pshift=0
-while [ $((1 << pshift)) -lt "$ps" ]; do
-	pshift=$((pshift + 1))
-done
+pshift=$(page_shift "$ps")
 # Bits of index per level: a table is one page of 8-byte entries.
 bits=$((pshift - 3))
 

@@ -58,11 +58,8 @@ level_of() {
 	*) echo "?" ;;
 	esac
 }
-page_bits=0
-while [ $((1 << page_bits)) -lt "$ps" ]; do
-	page_bits=$((page_bits + 1))
-done
-page_bits=$((page_bits - 3))
+# Bits of index per level: a table is one page of 8-byte entries.
+page_bits=$(($(page_shift "$ps") - 3))
 
 # check_mapped NAME ID ADDR: ADDR's line is mapped at the level of ID's
 # leaf, writable, not executable.
