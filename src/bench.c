@@ -26,7 +26,8 @@
  * The timer's own cost, the "cost timer" row, is in every figure.
  *
  * The bench runs in the context of the write(2) to "control" and holds
- * nothing afterwards. A signal stops it between two operations (EINTR);
+ * nothing afterwards. A signal stops it between two operations (EINTR), or
+ * inside one that gives up on a fatal signal (vmalloc does: EINTR too);
  * ml_bench_stop(), at unload, asks it to stop and waits for it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -298,6 +299,11 @@ static int ml_bench_round(struct ml_bench *b, enum ml_bench_path p, u64 n, const
 			err = -EINTR;
 			break;
 		}
+	}
+	/* vmalloc gives up when the writer is being killed: the signal's doing. */
+	if (err == -ENOMEM && fatal_signal_pending(current)) {
+		*why = ML_WHY_INTR;
+		err = -EINTR;
 	}
 	for (i = 0; i < made; i++)
 		pinned += ml_bench_free(b, p, i);

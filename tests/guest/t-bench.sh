@@ -281,18 +281,12 @@ kill "$bench_pid"
 { wait "$bench_pid"; } 2>/dev/null
 ktap_check "once killed, the bench file shows the last completed run again" \
 	grep -qx 'state done' "$B"
-# The line may come a little after the killed writer is gone (the 6.12
-# debug kernel's came after the first look): up to 10 s.
-interrupted_logged() {
-	i=0
-	while [ "$i" -lt 100 ]; do
-		dmesg | grep -q 'memlab: control: interrupted (EINTR)' && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-ktap_check "dmesg says the bench was interrupted (EINTR)" interrupted_logged
+# The kill lands between two operations or inside one: vmalloc gives up
+# when a fatal signal is pending (most of the time under KASAN), and that
+# is EINTR too, not the allocator's ENOMEM (the 6.12 debug kernel's was).
+dmesg | grep 'memlab: control: ' | sed 's/^/# dmesg: /'
+ktap_check "dmesg says the bench was interrupted (EINTR)" \
+	sh -c "dmesg | grep -q 'memlab: control: interrupted (EINTR)'"
 ktap_expect_eq "the interrupted bench left nothing live" "$before" "$(snapshot)"
 ktap_expect_eq "the interrupted bench left nothing in vmallocinfo" \
 	"slab caches 0, vmalloc areas 0" "$(memlab_objects)"

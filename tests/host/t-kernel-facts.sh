@@ -29,7 +29,7 @@ done
 ktap_print_header "the rig's kernels (lib.sh)"
 ktap_set_plan "$plan"
 
-ktap_expect_eq "the kernel names" "6.1 6.12 7.3 6.12-rt 6.1-arm64 6.12-arm64-16k debug" "$(rig_kernel_names)"
+ktap_expect_eq "the kernel names" "6.1 6.12 7.3 6.12-rt 6.1-arm64 6.12-arm64-16k debug debug-6.1" "$(rig_kernel_names)"
 refuses_unknown() {
 	! (kernel_load nosuch) 2>/dev/null
 }
