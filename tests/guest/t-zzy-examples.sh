@@ -287,7 +287,9 @@ membugs_verdict() {
 kasan_reports=0
 kasan_bug() {
 	bug=$1
-	title="^BUG: KASAN: $2 in $3\+0x[0-9a-f]+/0x[0-9a-f]+( \[membugs\])?$"
+	# 6.1 says use-after-free, later kernels name the memory too:
+	# slab-use-after-free.
+	title="^BUG: KASAN: ([a-z]+-)?$2 in $3\+0x[0-9a-f]+/0x[0-9a-f]+( \[membugs\])?$"
 	if [ "$kasan_reports" -ge 1 ] && [ "$multishot" = no ]; then
 		ktap_test_skip "membugs bug=$bug: KASAN's report (KASAN reports one bug per boot: boot with kasan_multi_shot)"
 		ktap_test_skip "membugs bug=$bug: rmmod works (not loaded)"
@@ -365,8 +367,7 @@ case "$tool" in
 KASAN)
 	kasan_bug oob slab-out-of-bounds membugs_oob \
 		"^Write of size 1 at addr $addr by task insmod/[0-9]+$"
-	# 6.1 says use-after-free, later kernels slab-use-after-free.
-	kasan_bug uaf '(slab-)?use-after-free' membugs_uaf \
+	kasan_bug uaf use-after-free membugs_uaf \
 		"^Read of size 1 at addr $addr by task insmod/[0-9]+$"
 	# KASAN names the function that caught the second free: in 6.1, the
 	# slab allocator's __kmem_cache_free() (kfree() in later kernels, and
