@@ -16,7 +16,10 @@ site() {
 }
 
 # trace_start EVENT [FILTER]: trace one event of this shell only.
+# trace_stop puts the event's filter and tracing_on back as the boot had
+# them, for the tests after this one.
 trace_start() {
+	traced_event=$1
 	echo 0 >$T/tracing_on
 	echo >$T/set_event
 	: >$T/trace
@@ -30,7 +33,9 @@ trace_stop() {
 	echo 0 >$T/tracing_on
 	echo >$T/set_event
 	echo >$T/set_event_pid
+	echo 0 >"$T/events/$traced_event/filter"
 	cat $T/trace >/tmp/trace.txt
+	echo 1 >$T/tracing_on
 }
 
 # trace_sum PATTERN: "count bytes_req bytes_alloc" of the traced events whose

@@ -95,6 +95,9 @@ ktap_set_plan 21
 # kmalloc-8; with slab debugging the slot's red zones and tracking too, its
 # slab_size).
 T=/sys/kernel/tracing
+# Whatever earlier tests left: no filter on the event, tracing on.
+echo 0 >"$T/events/kmem/kmalloc/filter"
+echo 1 >"$T/tracing_on"
 echo >"$T/trace"
 echo 1 >"$T/events/kmem/kmalloc/enable"
 m=$(mark)
@@ -104,6 +107,7 @@ echo 0 >"$T/events/kmem/kmalloc/enable"
 # aligns to 128 bytes (Debian's 6.1 for arm64).
 b=$(kmalloc_bucket 4)
 slot=$(cat "/sys/kernel/slab/kmalloc-$b/slab_size" 2>/dev/null || echo "$b")
+grep 'bytes_req=4 ' "$T/trace" | head -n 3 | sed 's/^ */# trace: /'
 ktap_check "memalloc: kmem:kmalloc saw bytes_req=4 bytes_alloc=$slot" \
 	grep -q "bytes_req=4 bytes_alloc=$slot " "$T/trace"
 since "$m" >/tmp/ex.log

@@ -6,7 +6,8 @@
 # host stages, and a stand-in QEMU (tests/host/fake/) that writes the serial
 # files as a guest would: a suite that ran (the control), one that printed
 # half its plan, none at all, no done marker, a QEMU that exited with status
-# 3; and a C compiler that fails (tests/host/fake-cc/), as one new warning
+# 3, a kernel that crashed before user space once (booted again: passes) or
+# every time; and a C compiler that fails (tests/host/fake-cc/), as one new warning
 # under -Werror would, so that no initramfs is made.
 #
 # usage: t-rig-judge.sh WORKDIR
@@ -19,7 +20,7 @@ work=$1
 fake=$MEMLAB_TOP/tests/host/fake
 mkdir -p "$work"
 ktap_print_header "make check fails when a suite did not run"
-ktap_set_plan 6
+ktap_set_plan 8
 
 # judge NAME EXPECT(pass|fail) REASON [VAR=VALUE...]: make check on the
 # stand-in, under those variables; it must EXPECT, in its exit status, its
@@ -62,6 +63,10 @@ judge "a guest that prints half its plan fails" fail "2 results for a plan of 4"
 judge "a guest that prints no plan fails" fail "no KTAP plan" FAKE_GUEST=noplan
 judge "a guest without its done marker fails" fail "no done marker" FAKE_GUEST=nodone
 judge "QEMU exiting with status 3 fails" fail "QEMU exited with status 3" FAKE_GUEST=good FAKE_QEMU_RC=3
+rm -f "$work/crash1.mark"
+judge "a kernel that crashed before user space once is booted again, and passes" pass "" \
+	FAKE_GUEST=crash1 FAKE_MARK="$work/crash1.mark"
+judge "a kernel that crashes before user space each time fails" fail "did not reach user space" FAKE_GUEST=crash
 fake="$MEMLAB_TOP/tests/host/fake-cc:$fake"
 judge "no initramfs (the guest helpers do not build) fails" fail "make the initramfs for 6.1" FAKE_GUEST=good
 ktap_finished
