@@ -330,18 +330,6 @@ expect_end() {
 # shellcheck disable=SC2034 # used by the tests that source this file
 FI_NOT_BAD='^WARNING: CPU: [0-9]+ PID: [0-9]+ at (kernel/trace/trace_events\.c:[0-9]+ event_(define_fields|file_put)|mm/slub\.c:[0-9]+ alloc_tagging_slab_alloc_hook)\+|^kmemleak: Cannot allocate a scan area, scanning the full object$'
 
-# kmalloc_cache SIZE: "name slab_size" of the kmalloc cache that serves
-# SIZE bytes: the smallest plain kmalloc-<N> cache (not -cg-, -rcl-, dma-
-# or -rnd-) whose object_size is at least SIZE. Caches that the kernel
-# does not make (kmalloc-8 where KMALLOC_MIN_SIZE is 16 or more, kmalloc-96
-# and kmalloc-192 where it is over 32 or 64) are not in /sys/kernel/slab.
-kmalloc_cache() {
-	for _d in /sys/kernel/slab/kmalloc-[0-9]*; do
-		[ -r "$_d/object_size" ] || continue
-		echo "$(cat "$_d/object_size") ${_d##*/} $(cat "$_d/slab_size")"
-	done | sort -n | awk -v s="$1" '$1 >= s { print $2, $3; exit }'
-}
-
 # rmmod_leaker NAME FUNC SIZE: rmmod NAME, which leaked one SIZE-byte
 # kmalloc object in FUNC on purpose. With allocation profiling on
 # (/proc/sys/vm/mem_profiling 1) the kernel WARNs at unload for each call
@@ -361,13 +349,14 @@ rmmod_leaker() {
 		return 1
 	fi
 	mem_profiling || return 0
-	_c=$(kmalloc_cache "$3")
+	_c=kmalloc-$(kmalloc_bucket "$3")
+	_b=$(cat "/sys/kernel/slab/$_c/slab_size" 2>/dev/null)
 	_l=$(dmesg_since "$_m" | grep -E " module $1 func:$2 has [0-9]+ allocated at module unload\$")
 	ktap_print_msg "allocation profiling at rmmod: ${_l:-nothing of $2}"
-	case "$_l" in
-	*" has ${_c#* } allocated at module unload") return 0 ;;
+	[ -n "$_b" ] && case "$_l" in
+	*" has $_b allocated at module unload") return 0 ;;
 	esac
-	ktap_print_msg "... not one object of ${_c% *} (${_c#* } bytes)"
+	ktap_print_msg "... not one object of $_c (${_b:-no slab_size} bytes)"
 	return 1
 }
 

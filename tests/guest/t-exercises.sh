@@ -60,6 +60,18 @@ distinct() {
 	grep -E "$2" "$1" | sort -u | wc -l
 }
 
+# kmalloc_cache SIZE: "name slab_size" of the kmalloc cache that serves
+# SIZE bytes: the smallest plain kmalloc-<N> cache (not -cg-, -rcl-, dma-
+# or -rnd-) whose object_size is at least SIZE. Caches that the kernel
+# does not make (kmalloc-8 where KMALLOC_MIN_SIZE is 16 or more, kmalloc-96
+# and kmalloc-192 where it is over 32 or 64) are not in /sys/kernel/slab.
+kmalloc_cache() {
+	for _d in /sys/kernel/slab/kmalloc-[0-9]*; do
+		[ -r "$_d/object_size" ] || continue
+		echo "$(cat "$_d/object_size") ${_d##*/} $(cat "$_d/slab_size")"
+	done | sort -n | awk -v s="$1" '$1 >= s { print $2, $3; exit }'
+}
+
 # trace_load KO: load KO with the kmem:kmalloc and kmem:kfree events on;
 # prints insmod's result. The trace is read into /tmp/ex.trace at once,
 # while the module is loaded, so that its call sites print as its names.

@@ -147,7 +147,7 @@ else
 	fs_filter=$(cat "$FS/cache-filter")
 	echo N >"$FS/ignore-gfp-wait"
 	echo 0 >"$FS/verbose"
-	fcache=/sys/kernel/slab/$(kmalloc_cache 4 | cut -d' ' -f1)/failslab
+	fcache=/sys/kernel/slab/kmalloc-$b/failslab
 	if echo 1 >"$fcache" 2>/dev/null; then
 		echo Y >"$FS/cache-filter"
 		ktap_print_msg "only ${fcache%/failslab} fails (failslab's cache filter)"
